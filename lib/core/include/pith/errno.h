@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Error numbers: Linux x86-64 values, because the POSIX layer hands them
+ * to musl unchanged. Kernel calls return 0 or -E...; pointer-returning
+ * calls return NULL or ERR_PTR(-E...).
+ */
+#ifndef PITH_ERRNO_H
+#define PITH_ERRNO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifndef EPERM	/* host unit tests may already have the libc's values */
+#define EPERM		1
+#define ENOENT		2
+#define ESRCH		3
+#define EINTR		4
+#define EIO		5
+#define ENXIO		6
+#define E2BIG		7
+#define ENOEXEC		8
+#define EBADF		9
+#define ECHILD		10
+#define EAGAIN		11
+#define ENOMEM		12
+#define EACCES		13
+#define EFAULT		14
+#define EBUSY		16
+#define EEXIST		17
+#define EXDEV		18
+#define ENODEV		19
+#define ENOTDIR		20
+#define EISDIR		21
+#define EINVAL		22
+#define ENFILE		23
+#define EMFILE		24
+#define ENOTTY		25
+#define EFBIG		27
+#define ENOSPC		28
+#define ESPIPE		29
+#define EROFS		30
+#define EMLINK		31
+#define EPIPE		32
+#define ERANGE		34
+#define EDEADLK		35
+#define ENAMETOOLONG	36
+#define ENOSYS		38
+#define ENOTEMPTY	39
+#define ELOOP		40
+#define ETIMEDOUT	110
+#define EOVERFLOW	75
+#define EUCLEAN		117
+#endif
+
+#define MAX_ERRNO	4095
+
+#define IS_ERR_VALUE(x)	((uintptr_t)(x) >= (uintptr_t)-MAX_ERRNO)
+
+static inline void *ERR_PTR(long err)
+{
+	return (void *)err;
+}
+
+static inline long PTR_ERR(const void *p)
+{
+	return (long)p;
+}
+
+static inline bool IS_ERR(const void *p)
+{
+	return IS_ERR_VALUE(p);
+}
+
+static inline bool IS_ERR_OR_NULL(const void *p)
+{
+	return !p || IS_ERR_VALUE(p);
+}
+
+#endif
