@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Platform entry points used by lib/core.
+ *
+ * Interface:
+ *   plat_poweroff(status)  end the VM with the status (isa-debug-exit makes
+ *                          QEMU exit with status*2+1; else ACPI S5, where
+ *                          the status is lost; else reset). Never returns.
+ *   plat_backtrace(rbp, fn, arg)  walk the frame-pointer chain
+ *   plat_console_write(s, n)      raw console output (COM1), any context
+ */
+#ifndef PITH_PLAT_H
+#define PITH_PLAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <pith/compiler.h>
+
+__noreturn void plat_poweroff(int status);
+void plat_console_write(const char *s, size_t n);
+/* Read one byte from the console if one is waiting; -1 otherwise. */
+int plat_console_getc(void);
+void plat_backtrace(uintptr_t rbp, void (*fn)(uintptr_t pc, void *arg),
+		    void *arg);
+void plat_dump_stack(void);
+
+/* The image's extent, from the linker script. */
+extern char __image_start[], __image_end[], __text_start[], __text_end[];
+extern char __rodata_start[], __rodata_end[], __data_start[];
+extern char __bss_start[], __bss_end[];
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CPU exceptions seen by other libraries.
+ *
+ * Interface:
+ *   trap_add_describe(fn)   fn(addr, buf, len) returns true and names what
+ *                           a faulting address is ("stack overflow in
+ *                           main"); guard pages of lib/core and lib/mm.
+ *                           At most TRAP_MAX_DESCRIBE hooks. Fault context.
+ *   trap_catch(jb)          arm a one-shot recovery: the next exception
+ *                           resumes at kjmp_set(jb) returning the vector+1
+ *                           instead of being fatal (tests that expect a
+ *                           fault). trap_catch(NULL) disarms.
+ *   trap_last_fault()       what the caught exception was
+ */
+#ifndef PITH_TRAP_H
+#define PITH_TRAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <pith/compiler.h>
+
+struct fault_info {
+	unsigned int vector;
+	uint64_t error;
+	uint64_t addr;		/* CR2 for page faults */
+	uint64_t rip;
+	char what[96];		/* from the describe hook, may be empty */
+};
+
+/* A kernel-private setjmp/longjmp (callee-saved registers, rsp, rip). */
+struct kjmp_buf {
+	uint64_t rbx, rbp, r12, r13, r14, r15, rsp, rip;
+};
+int kjmp_set(struct kjmp_buf *jb) __attribute__((returns_twice));
+__noreturn void kjmp_long(struct kjmp_buf *jb, int val);
+
+typedef bool (*fault_describe_t)(uintptr_t addr, char *buf, size_t len);
+#define TRAP_MAX_DESCRIBE 4
+int trap_add_describe(fault_describe_t fn);
+void trap_catch(struct kjmp_buf *jb);
+const struct fault_info *trap_last_fault(void);
+
+#endif

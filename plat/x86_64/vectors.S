@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Trap and interrupt entry: one stub per vector pushes a zero error code
+ * where the CPU pushes none, then the vector number, then the common path
+ * saves every general register as a struct trap_regs and calls
+ * trap_dispatch(regs). All vectors arrive on IST stacks (cpu.c).
+ */
+	.text
+	.globl trap_common
+trap_common:
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	movq %rsp, %rdi
+	call trap_dispatch
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp		/* vector, error code */
+	iretq
+
+/* Stubs are 16 bytes apart so that the table below is arithmetic.
+ * Vectors whose exceptions push an error code: 8 10-14 17 21 29 30. */
+	.balign 16
+trap_stub_start:
+	.set i, 0
+	.rept 256
+	.balign 16
+	.if (i == 8) || ((i >= 10) && (i <= 14)) || (i == 17) || (i == 21) || (i == 29) || (i == 30)
+	.else
+	pushq $0
+	.endif
+	pushq $i
+	jmp trap_common
+	.set i, i + 1
+	.endr
+
+	.section .rodata
+	.balign 8
+	.globl trap_stubs
+trap_stubs:
+	.set i, 0
+	.rept 256
+	.quad trap_stub_start + i * 16
+	.set i, i + 1
+	.endr
