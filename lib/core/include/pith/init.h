@@ -34,7 +34,7 @@ struct initcall {
 
 #define __define_initcall(fn, lvl)					\
 	static const struct initcall __initcall_##fn			\
-	__used __section(".initcall" #lvl) = { fn, #fn }
+	__used __section(".initcall" #lvl) __aligned(8) = { fn, #fn }
 
 #define early_initcall(fn)	__define_initcall(fn, 0)
 #define core_initcall(fn)	__define_initcall(fn, 1)

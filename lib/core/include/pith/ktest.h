@@ -58,8 +58,8 @@ struct ktest_suite {
 		.name = #sname, .cases = scases,			\
 		.init = sinit, .exit = sexit,				\
 	};								\
-	static struct ktest_suite *__ktest_ptr_##sname			\
-	__used __section(".ktest_suites") = &__ktest_suite_##sname
+	static struct ktest_suite *__ktest_ptr_##sname __used		\
+	__section(".ktest_suites") __aligned(8) = &__ktest_suite_##sname
 
 #define KTEST_SUITE(sname, scases) KTEST_SUITE_FULL(sname, scases, NULL, NULL)
 

@@ -28,6 +28,11 @@
 #define LOGLEVEL_INFO	6
 #define LOGLEVEL_DEBUG	7
 
+/* Format into buf (at most size bytes, NUL-terminated); returns the length
+ * the full output would have had, like vsnprintf. */
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+__printf(3, 4) int ksnprintf(char *buf, size_t size, const char *fmt, ...);
+
 #ifdef PITH_HOST_TEST
 /* Host unit tests: the same macros, on the host's stdio. */
 #include <stdio.h>
@@ -39,10 +44,6 @@ __printf(2, 3) void printk(int level, const char *fmt, ...);
 void vprintk(int level, const char *fmt, va_list ap);
 __printf(1, 2) __noreturn void panic(const char *fmt, ...);
 void __warn(const char *file, int line, const char *cond);
-/* Format into buf (at most size bytes, NUL-terminated); returns the length
- * the full output would have had, like vsnprintf. */
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-__printf(3, 4) int ksnprintf(char *buf, size_t size, const char *fmt, ...);
 extern int console_loglevel;
 #endif
 

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel's own start-up and the application's entry.
+ *
+ * Interface (platform side):
+ *   kernel_early(cmdline)   parse kernel parameters (before paging/irqs)
+ *   kernel_main()           run the init levels, start the app, power off
+ *                           with its status; never returns
+ * Interface (libraries):
+ *   app_set_launcher(fn)    lib/posix starts the app its own way (musl's
+ *                           _start on a Linux-style stack); without one the
+ *                           app's main(argc, argv, envp) is called directly
+ *   app_args(&argc, &argv, &envp)   the app's arguments and environment
+ *   kernel_exit(status)     power off after the app's exit
+ *   boot_time_ns()          entry-to-main time, measured at app start
+ */
+#ifndef PITH_KERNEL_H
+#define PITH_KERNEL_H
+
+#include <stdint.h>
+#include <pith/compiler.h>
+
+/* Exit status of an image that panicked or took a fatal exception. */
+#define PANIC_EXIT_STATUS	120
+
+void kernel_early(const char *cmdline);
+__noreturn void kernel_main(void);
+__noreturn void kernel_exit(int status);
+
+typedef __noreturn void (*app_launcher_t)(int argc, char **argv,
+					  char **envp, uintptr_t stack_top);
+void app_set_launcher(app_launcher_t fn);
+void app_args(int *argc, char ***argv, char ***envp);
+uint64_t boot_time_ns(void);
+/* Print the current context (thread) in a crash report; a scheduler
+ * registers a richer one. */
+void panic_set_context_hook(void (*fn)(void));
+void panic_print_context(void);
+__noreturn void panic_finish(void);
+
+/* Call fn(arg) on another stack; returns fn's result. */
+long call_on_stack(long (*fn)(void *), void *arg, uintptr_t stack_top);
+
+#endif

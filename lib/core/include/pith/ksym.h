@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The image's own function symbol table (made at build time by
+ * tools/symtab from the first link pass) for backtraces.
+ *
+ * Interface:
+ *   ksym_lookup(addr, &offset, &size)  name of the function holding addr,
+ *                                      or NULL
+ *   ksym_format(addr, buf, len)        "name+0xoff/0xsize" or "0xaddr"
+ *   ksym_address(name)                 address of a function, 0 if none
+ */
+#ifndef PITH_KSYM_H
+#define PITH_KSYM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+const char *ksym_lookup(uintptr_t addr, uintptr_t *offset, uintptr_t *size);
+void ksym_format(uintptr_t addr, char *buf, size_t len);
+uintptr_t ksym_address(const char *name);
+
+#endif
