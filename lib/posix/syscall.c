@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * System-call dispatch: the table is built at the early init level from
+ * the .syscalls section (see <pith/syscall.h>), and the CPU's SYSCALL
+ * MSRs point at entry.S. Unknown numbers return -ENOSYS, logged once per
+ * number with the call's name.
+ */
+#include <pith/bitmap.h>
+#include <pith/cpu.h>
+#include <pith/errno.h>
+#include <pith/init.h>
+#include <pith/io.h>
+#include <pith/printk.h>
+#include <pith/syscall.h>
+#include "posix.h"
+
+extern const struct syscall_def __syscalls_start[], __syscalls_end[];
+extern char syscall_entry[];
+
+static const struct syscall_def *table[NR_SYSCALLS];
+static DECLARE_BITMAP(enosys_logged, NR_SYSCALLS);
+
+const char *syscall_name(unsigned long nr)
+{
+	return nr < syscall_names_count ? syscall_names[nr] : NULL;
+}
+
+static long enosys(unsigned long nr)
+{
+	if (nr >= NR_SYSCALLS || !test_and_set_bit(nr, enosys_logged)) {
+		const char *name = syscall_name(nr);
+
+		pr_warn("posix: system call %lu (%s) is not implemented: ENOSYS\n",
+			nr, name ? name : "unknown");
+	}
+	return -ENOSYS;
+}
+
+long do_syscall(struct syscall_args *r)
+{
+	unsigned long nr = r->nr;
+	const struct syscall_def *d = nr < NR_SYSCALLS ? table[nr] : NULL;
+	long ret;
+
+	if (unlikely(strace_on))
+		strace_enter(r, d ? d->fmt : "xxxxxx");
+	ret = d ? d->fn(r->a[0], r->a[1], r->a[2], r->a[3], r->a[4], r->a[5])
+		: enosys(nr);
+	if (unlikely(strace_on))
+		strace_exit(r, ret);
+	return ret;
+}
+
+static int syscall_init(void)
+{
+	for (const struct syscall_def *d = __syscalls_start;
+	     d < __syscalls_end; d++) {
+		if (d->nr < 0 || d->nr >= NR_SYSCALLS || table[d->nr])
+			panic("posix: bad or duplicate system call %s\n",
+			      d->name);
+		table[d->nr] = d;
+	}
+	/* SYSCALL loads CS from STAR[47:32] (and SS = CS + 8): ring 0. */
+	wrmsr(MSR_STAR, (uint64_t)0x08 << 32);
+	wrmsr(MSR_LSTAR, (uintptr_t)syscall_entry);
+	/* Clear TF, DF, NT and AC on entry; interrupts stay as they were. */
+	wrmsr(MSR_FMASK, 0x100 | 0x400 | 0x4000 | 0x40000);
+	return 0;
+}
+early_initcall(syscall_init);

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * In-image tests of the system-call layer: the SYSCALL instruction from
+ * ring 0 reaches the table, preserves the registers Linux preserves and
+ * the caller's red zone, and unknown numbers give -ENOSYS.
+ */
+#include <pith/errno.h>
+#include <pith/ktest.h>
+#include <pith/syscall.h>
+
+static long raw_syscall3(long nr, long a, long b, long c)
+{
+	long ret;
+	register long r10 __asm__("r10") = 0;
+
+	__asm__ __volatile__("syscall"
+			     : "=a"(ret)
+			     : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10)
+			     : "rcx", "r11", "memory");
+	return ret;
+}
+
+static void posix_syscall_getpid_is_1(struct ktest *t)
+{
+	KT_EXPECT_EQ(t, raw_syscall3(NR_getpid, 0, 0, 0), 1);
+}
+
+static void posix_syscall_unknown_is_enosys(struct ktest *t)
+{
+	KT_EXPECT_EQ(t, raw_syscall3(NR_SYSCALLS + 5, 0, 0, 0), -ENOSYS);
+	KT_EXPECT_EQ(t, raw_syscall3(-1, 0, 0, 0), -ENOSYS);
+}
+
+/* Values below %rsp (a leaf function's red zone) survive a syscall, and
+ * so do the argument registers. */
+static void posix_syscall_keeps_red_zone_and_args(struct ktest *t)
+{
+	unsigned long below = 0, rdi = 0, r8 = 0;
+
+	__asm__ __volatile__(
+		"movq $0x1234abcd, -64(%%rsp)\n\t"
+		"movq $0x77, %%r8\n\t"
+		"movq %[nr], %%rax\n\t"
+		"movq $0x55, %%rdi\n\t"
+		"syscall\n\t"
+		"movq -64(%%rsp), %[below]\n\t"
+		"movq %%rdi, %[rdi]\n\t"
+		"movq %%r8, %[r8]\n\t"
+		: [below] "=r"(below), [rdi] "=r"(rdi), [r8] "=r"(r8)
+		: [nr] "i"(NR_getpid)
+		: "rax", "rcx", "rdi", "r8", "r11", "memory");
+	KT_EXPECT_EQ(t, below, 0x1234abcd);
+	KT_EXPECT_EQ(t, rdi, 0x55);
+	KT_EXPECT_EQ(t, r8, 0x77);
+}
+
+static void posix_syscall_write_bad_fd(struct ktest *t)
+{
+	KT_EXPECT_EQ(t, raw_syscall3(NR_write, 7, (long)"x", 1), -EBADF);
+}
+
+static struct ktest_case posix_cases[] = {
+	KTEST_CASE(posix_syscall_getpid_is_1),
+	KTEST_CASE(posix_syscall_unknown_is_enosys),
+	KTEST_CASE(posix_syscall_keeps_red_zone_and_args),
+	KTEST_CASE(posix_syscall_write_bad_fd),
+	{}
+};
+KTEST_SUITE(posix, posix_cases);
