@@ -27,6 +27,7 @@ static __noinline void crash_ud(void)
 }
 
 static volatile int depth_sink;
+static volatile int depth_limit = 1 << 30;	/* never reached */
 
 static __noinline int crash_stack(int depth)
 {
@@ -34,7 +35,9 @@ static __noinline int crash_stack(int depth)
 
 	pad[0] = (char)depth;
 	depth_sink = pad[0];
-	return crash_stack(depth + 1) + pad[0];
+	if (depth < depth_limit)
+		return crash_stack(depth + 1) + pad[0];
+	return 0;
 }
 
 static __noinline void crash_div(void)
@@ -61,4 +64,7 @@ void crash_test_run(void)
 		panic("test.crash=panic\n");
 	else
 		pr_warn("test.crash: unknown kind '%s'\n", crash_kind);
+	/* Also keeps the calls above from being tail calls, so that the
+	 * backtrace shows this function. */
+	pr_warn("test.crash=%s: still running\n", crash_kind);
 }

@@ -55,6 +55,18 @@ void ksym_format(uintptr_t addr, char *buf, size_t len)
 		ksnprintf(buf, len, "%#lx", (unsigned long)addr);
 }
 
+void ksym_format_ret(uintptr_t addr, char *buf, size_t len)
+{
+	uintptr_t off, size;
+	const char *name = ksym_lookup(addr - 1, &off, &size);
+
+	if (name)
+		ksnprintf(buf, len, "%s+%#lx/%#lx", name,
+			  (unsigned long)off + 1, (unsigned long)size);
+	else
+		ksnprintf(buf, len, "%#lx", (unsigned long)addr);
+}
+
 uintptr_t ksym_address(const char *name)
 {
 	for (uint64_t i = 0; i < ksym_count; i++)

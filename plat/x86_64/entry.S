@@ -107,6 +107,7 @@ common32:
 	ljmp $0x08, $long_entry
 
 	.code64
+	.type long_entry, @function
 long_entry:
 	movl $0x10, %eax
 	movl %eax, %ds
@@ -122,6 +123,7 @@ long_entry:
 	call plat_main
 3:	hlt
 	jmp 3b
+	.size long_entry, . - long_entry
 
 	.data
 	.balign 8

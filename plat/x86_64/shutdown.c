@@ -119,6 +119,8 @@ void acpi_init(void)
 		dsdt = table(*(const uint32_t *)(f + 40));
 	if (dsdt)
 		slp_typ = find_s5(dsdt);
+	if (sleep_ctl.addr && sleep_ctl.space == 0)
+		ioremap(sleep_ctl.addr, 1);
 	pr_debug("acpi: pm1a_cnt %#x sleep_ctl %#lx s5 %d\n", pm1a_cnt,
 		 (unsigned long)sleep_ctl.addr, slp_typ);
 }
@@ -141,11 +143,16 @@ static void acpi_poweroff(void)
 
 void plat_poweroff(int status)
 {
+	static int entered;
+
 	local_irq_disable();
-	outl(0xf4, status & 0x7f);
-	acpi_poweroff();
-	outb(0xcf9, 0x06);
-	outb(0x64, 0xfe);
+	/* A fault on the way out comes back here: go straight to the end. */
+	if (!entered++) {
+		outl(0xf4, status & 0x7f);
+		acpi_poweroff();
+		outb(0xcf9, 0x06);
+		outb(0x64, 0xfe);
+	}
 	/* Triple fault: an empty IDT and an exception. */
 	struct {
 		uint16_t limit;

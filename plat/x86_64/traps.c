@@ -53,11 +53,15 @@ const struct fault_info *trap_last_fault(void)
 	return &last_fault;
 }
 
+/* pc is a return address, except for the faulting rip (arg != NULL). */
 static void print_frame(uintptr_t pc, void *arg)
 {
 	char sym[128];
 
-	ksym_format(pc, sym, sizeof(sym));
+	if (arg)
+		ksym_format(pc, sym, sizeof(sym));
+	else
+		ksym_format_ret(pc, sym, sizeof(sym));
 	printk(LOGLEVEL_EMERG, "  [<%016lx>] %s\n", (unsigned long)pc, sym);
 }
 
@@ -128,7 +132,7 @@ void trap_dump(const struct trap_regs *r, const char *what)
 	       r->r13, r->r14, r->r15);
 	panic_print_context();
 	printk(LOGLEVEL_EMERG, "backtrace:\n");
-	print_frame(r->rip, NULL);
+	print_frame(r->rip, (void *)1);
 	plat_backtrace(r->rbp, print_frame, NULL);
 }
 

@@ -87,12 +87,12 @@ static inline void ht_register(const char *name, void (*fn)(void))
 
 static inline int ht_run(const char *suite)
 {
-	int failed = 0;
+	volatile int failed = 0;
 
 	printf("KTAP version 1\n1..1\n");
 	printf("    KTAP version 1\n    # Subtest: %s\n    1..%d\n", suite,
 	       ht_ncases);
-	for (int i = 0; i < ht_ncases; i++) {
+	for (volatile int i = 0; i < ht_ncases; i++) {
 		ht_failed_now = 0;
 		if (!setjmp(ht_abort))
 			ht_cases[i].fn();

@@ -12,16 +12,37 @@
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 
+/* Guarded: host unit tests see the C library's versions too. */
+#ifndef __used
 #define __used		__attribute__((used))
+#endif
+#ifndef __unused
 #define __unused	__attribute__((unused))
+#endif
+#ifndef __packed
 #define __packed	__attribute__((packed))
+#endif
+#ifndef __aligned
 #define __aligned(n)	__attribute__((aligned(n)))
+#endif
+#ifndef __section
 #define __section(s)	__attribute__((section(s)))
+#endif
+#ifndef __noreturn
 #define __noreturn	__attribute__((noreturn))
+#endif
+#ifndef __noinline
 #define __noinline	__attribute__((noinline))
+#endif
+#ifndef __always_inline
 #define __always_inline	inline __attribute__((always_inline))
+#endif
+#ifndef __printf
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
+#endif
+#ifndef __weak
 #define __weak		__attribute__((weak))
+#endif
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 

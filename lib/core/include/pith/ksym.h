@@ -18,5 +18,8 @@
 const char *ksym_lookup(uintptr_t addr, uintptr_t *offset, uintptr_t *size);
 void ksym_format(uintptr_t addr, char *buf, size_t len);
 uintptr_t ksym_address(const char *name);
+/* As ksym_format, for a return address: the call may be the function's
+ * last instruction (a noreturn callee), so look up addr - 1. */
+void ksym_format_ret(uintptr_t addr, char *buf, size_t len);
 
 #endif
