@@ -44,7 +44,7 @@ static uint64_t boot_ns;
 static struct {
 	uint8_t guard[PAGE_SIZE];
 	uint8_t stack[APP_STACK_SIZE];
-} app_stack __aligned(PAGE_SIZE) __section(".bss.pagealigned");
+} app_stack __aligned(PAGE_SIZE) __section(".stacks");
 
 int main(int argc, char **argv, char **envp);
 

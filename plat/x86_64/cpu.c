@@ -46,7 +46,7 @@ struct desc_ptr {
 } __packed;
 
 #define IST_STACK_SIZE	16384
-static uint8_t ist_stacks[4][IST_STACK_SIZE] __aligned(16);
+static uint8_t ist_stacks[4][IST_STACK_SIZE] __aligned(16) __section(".stacks");
 static struct tss tss __aligned(16);
 static struct idt_entry idt[256] __aligned(16);
 static uint8_t features[X86_NR_FEATURES];

@@ -64,8 +64,9 @@ common32:
 	movl $__bss_start, %edi
 	movl $__bss_end, %ecx
 	subl %edi, %ecx
+	shrl $2, %ecx		/* __bss_end is 8-aligned, __bss_start 4 KiB */
 	xorl %eax, %eax
-	rep stosb
+	rep stosl
 
 	/* PML4[0] -> PDPT, PDPT[0..3] -> PD0..3, 2048 PDEs of 2 MiB */
 	movl $boot_pdpt, %eax
@@ -151,6 +152,9 @@ boot_pdpt:
 	.skip 4096
 boot_pd:
 	.skip 4 * 4096
+
+	.section .stacks, "aw", @nobits
+	.balign 4096
 	.globl boot_stack_guard
 boot_stack_guard:		/* unmapped by paging_init */
 	.skip 4096
