@@ -106,6 +106,28 @@ static void fill_fault(const struct trap_regs *r)
 			break;
 }
 
+/* A leaf function that keeps no frame (gcc omits it even with frame
+ * pointers on) leaves its return address at [rsp]: print it when it is
+ * one, that is, it points into .text right after a call instruction. */
+static void leaf_caller(const struct trap_regs *r)
+{
+	uintptr_t ret, rbp_ret = 0;
+	const uint8_t *p;
+
+	if (r->rsp & 7 || !paging_is_mapped(r->rsp))
+		return;
+	ret = *(const uintptr_t *)r->rsp;
+	if (ret < (uintptr_t)__text_start + 5 || ret >= (uintptr_t)__text_end)
+		return;
+	p = (const uint8_t *)ret;
+	if (p[-5] != 0xe8)	/* call rel32 */
+		return;
+	if (r->rbp && !(r->rbp & 7) && paging_is_mapped(r->rbp + 8))
+		rbp_ret = ((const uintptr_t *)r->rbp)[1];
+	if (ret != rbp_ret)
+		print_frame(ret, NULL);
+}
+
 void trap_dump(const struct trap_regs *r, const char *what)
 {
 	char sym[128];
@@ -133,6 +155,7 @@ void trap_dump(const struct trap_regs *r, const char *what)
 	panic_print_context();
 	printk(LOGLEVEL_EMERG, "backtrace:\n");
 	print_frame(r->rip, (void *)1);
+	leaf_caller(r);
 	plat_backtrace(r->rbp, print_frame, NULL);
 }
 

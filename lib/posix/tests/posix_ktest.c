@@ -6,6 +6,7 @@
  */
 #include <pith/errno.h>
 #include <pith/ktest.h>
+#include <pith/string.h>
 #include <pith/syscall.h>
 
 static long raw_syscall3(long nr, long a, long b, long c)
@@ -59,7 +60,22 @@ static void posix_syscall_write_bad_fd(struct ktest *t)
 	KT_EXPECT_EQ(t, raw_syscall3(NR_write, 7, (long)"x", 1), -EBADF);
 }
 
+/* musl's own view of the environment built by start.c (the suite runs
+ * inside the app, after musl's start-up). */
+char *getenv(const char *name);
+
+static void posix_env_param_reaches_getenv(struct ktest *t)
+{
+	const char *v = getenv("PITH_TEST");
+
+	if (!v)
+		kt_skip(t, "boot with env.PITH_TEST=yes to run");
+	KT_EXPECT_EQ(t, kstrcmp(v, "yes"), 0);
+	KT_EXPECT_TRUE(t, getenv("PITH_NOT_SET") == NULL);
+}
+
 static struct ktest_case posix_cases[] = {
+	KTEST_CASE(posix_env_param_reaches_getenv),
 	KTEST_CASE(posix_syscall_getpid_is_1),
 	KTEST_CASE(posix_syscall_unknown_is_enosys),
 	KTEST_CASE(posix_syscall_keeps_red_zone_and_args),
