@@ -151,6 +151,8 @@ static unsigned int ist_for_vector(unsigned int v)
 	return v < 32 ? 4 : 1;
 }
 
+static void fpu_setup_template(void);
+
 static void load_idt(void)
 {
 	struct desc_ptr idtr = { sizeof(idt) - 1, (uintptr_t)idt };
@@ -175,12 +177,64 @@ void cpu_init(void)
 			(cpu_has(X86_FEATURE_NX) ? EFER_NXE : 0));
 	load_gdt_tss();
 	load_idt();
+	fpu_setup_template();
 }
 
 bool cpu_ist_stack_contains(uintptr_t addr)
 {
 	return addr >= (uintptr_t)ist_stacks &&
 	       addr < (uintptr_t)ist_stacks + sizeof(ist_stacks);
+}
+
+/*
+ * FPU/SSE/AVX state of a thread: XSAVE when the CPU has it, else FXSAVE
+ * (512 bytes). Areas are 64-byte aligned. A new thread starts from the
+ * state captured right after boot's fninit (clean x87, SSE defaults).
+ */
+static uint8_t fpu_initial[4096] __aligned(64);
+static uint32_t fpu_size = 512;
+
+static void fpu_setup_template(void)
+{
+	if (cpu_has(X86_FEATURE_XSAVE)) {
+		uint32_t a, b, c, d;
+
+		cpuid(0xd, 0, &a, &b, &c, &d);
+		fpu_size = b;	/* for the features enabled in XCR0 */
+		if (fpu_size > sizeof(fpu_initial))
+			panic("cpu: XSAVE area of %u bytes\n", fpu_size);
+	}
+	fpu_save(fpu_initial);
+}
+
+size_t fpu_area_size(void)
+{
+	return fpu_size;
+}
+
+void fpu_save(void *area)
+{
+	if (cpu_has(X86_FEATURE_XSAVE))
+		__asm__ __volatile__("xsave64 (%0)"
+				     : : "r"(area), "a"((uint32_t)xcr0),
+				       "d"((uint32_t)(xcr0 >> 32)) : "memory");
+	else
+		__asm__ __volatile__("fxsave64 (%0)" : : "r"(area) : "memory");
+}
+
+void fpu_restore(const void *area)
+{
+	if (cpu_has(X86_FEATURE_XSAVE))
+		__asm__ __volatile__("xrstor64 (%0)"
+				     : : "r"(area), "a"((uint32_t)xcr0),
+				       "d"((uint32_t)(xcr0 >> 32)) : "memory");
+	else
+		__asm__ __volatile__("fxrstor64 (%0)" : : "r"(area) : "memory");
+}
+
+void fpu_init_area(void *area)
+{
+	__builtin_memcpy(area, fpu_initial, fpu_size);
 }
 
 void cpu_set_fs_base(uint64_t v)

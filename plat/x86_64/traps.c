@@ -13,6 +13,7 @@
 #include <pith/kernel.h>
 #include <pith/ksym.h>
 #include <pith/plat.h>
+#include <pith/preempt.h>
 #include <pith/printk.h>
 #include <pith/string.h>
 #include <pith/trap.h>
@@ -185,10 +186,17 @@ static void exception(struct trap_regs *r)
 	panic_finish();
 }
 
-void trap_dispatch(struct trap_regs *r)
+bool irq_exit_wants_preempt(unsigned long rflags);
+
+/* Returns true when the exit path must preempt the interrupted thread. */
+int trap_dispatch(struct trap_regs *r)
 {
-	if (r->vector < 32)
+	if (r->vector < 32) {
 		exception(r);
-	else
-		irq_dispatch(r->vector);
+		return 0;
+	}
+	__preempt_count += HARDIRQ_OFFSET;
+	irq_dispatch(r->vector);
+	__preempt_count -= HARDIRQ_OFFSET;
+	return irq_exit_wants_preempt(r->rflags);
 }

@@ -26,6 +26,9 @@ trap_common:
 	cld
 	movq %rsp, %rdi
 	call trap_dispatch
+	testl %eax, %eax
+	jnz preempt_from_irq
+restore_regs:
 	popq %r15
 	popq %r14
 	popq %r13
@@ -43,6 +46,26 @@ trap_common:
 	popq %rax
 	addq $16, %rsp		/* vector, error code */
 	iretq
+
+/*
+ * Preemption on the way out of an interrupt. The frame sits on the IST
+ * stack, which the next interrupt will reuse, so it moves to the
+ * interrupted thread's own stack (below its red zone) first; then the
+ * scheduler may switch away. When this thread runs again, the frame is
+ * popped and iretq returns to exactly where it was interrupted.
+ */
+#define TRAP_FRAME_SIZE	(22 * 8)
+#define TRAP_RSP	(20 * 8)
+preempt_from_irq:
+	movq TRAP_RSP(%rsp), %rdi
+	subq $(128 + TRAP_FRAME_SIZE), %rdi
+	andq $-16, %rdi
+	movq %rsp, %rsi
+	movq %rdi, %rsp
+	movl $(TRAP_FRAME_SIZE / 8), %ecx
+	rep movsq
+	call irq_exit_preempt
+	jmp restore_regs
 
 /* Stubs are 16 bytes apart so that the table below is arithmetic.
  * Vectors whose exceptions push an error code: 8 10-14 17 21 29 30. */

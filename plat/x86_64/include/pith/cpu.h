@@ -10,6 +10,7 @@
 #define PITH_CPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum x86_feature {
@@ -35,6 +36,13 @@ uint64_t cpu_get_fs_base(void);
 /* Fill buf with 'n' random bytes from RDSEED or RDRAND; false when the CPU
  * has neither (the caller then mixes in the TSC). */
 bool cpu_random_bytes(void *buf, unsigned int n);
+
+/* A thread's FPU/SSE/AVX registers: areas of fpu_area_size() bytes,
+ * 64-byte aligned; fpu_init_area() gives the clean start-up state. */
+size_t fpu_area_size(void);
+void fpu_save(void *area);
+void fpu_restore(const void *area);
+void fpu_init_area(void *area);
 
 #define MSR_EFER		0xc0000080
 #define MSR_STAR		0xc0000081
