@@ -217,9 +217,12 @@ static void arm(uint64_t ns)
 	lapic_write(LAPIC_TIMER_ICR, ticks ? (uint32_t)ticks : 1);
 }
 
-void timer_set_handler(void (*fn)(void))
+timer_handler_t timer_set_handler(timer_handler_t fn)
 {
+	timer_handler_t old = handler;
+
 	handler = fn;
+	return old;
 }
 
 void timer_set_deadline(uint64_t ns)

@@ -127,29 +127,47 @@ static void on_timer(void)
 	timer_fired++;
 }
 
+/* These cases drive the platform timer directly; with lib/time's hrtimers
+ * on it (and maybe armed) they would steal it. */
+static bool timer_armed_by_others(struct ktest *t)
+{
+#ifdef CONFIG_LIBTIME
+	kt_skip(t, "lib/time owns the timer; see the time suite");
+#endif
+	return false;
+}
+
 static void core_timer_one_shot_fires_after_deadline(struct ktest *t)
 {
 	uint64_t deadline = clock_ns() + 2000000;	/* 2 ms */
 	uint64_t give_up = deadline + 2000000000ull;
 
+	timer_handler_t old;
+
+	if (timer_armed_by_others(t))
+		return;
 	timer_fired = 0;
-	timer_set_handler(on_timer);
+	old = timer_set_handler(on_timer);
 	timer_set_deadline(deadline);
 	while (!timer_fired && clock_ns() < give_up)
 		safe_halt();
-	timer_set_handler(NULL);
+	timer_set_handler(old);
 	KT_ASSERT_EQ(t, timer_fired, 1);
 	KT_EXPECT_TRUE(t, timer_at >= deadline);
 }
 
 static void core_timer_disarm(struct ktest *t)
 {
+	timer_handler_t old;
+
+	if (timer_armed_by_others(t))
+		return;
 	timer_fired = 0;
-	timer_set_handler(on_timer);
+	old = timer_set_handler(on_timer);
 	timer_set_deadline(clock_ns() + 1000000);
 	timer_set_deadline(0);
 	udelay(3000);
-	timer_set_handler(NULL);
+	timer_set_handler(old);
 	KT_EXPECT_EQ(t, timer_fired, 0);
 }
 

@@ -20,7 +20,9 @@ uint64_t clock_ns(void);
 uint64_t tsc_to_ns(uint64_t tsc);
 uint64_t tsc_khz(void);
 const char *clock_source_name(void);
-void timer_set_handler(void (*fn)(void));
+typedef void (*timer_handler_t)(void);
+/* Returns the previous handler (lib/time owns the timer; tests borrow it). */
+timer_handler_t timer_set_handler(timer_handler_t fn);
 void timer_set_deadline(uint64_t ns);
 /* Busy-wait; for drivers that need a short delay before the scheduler. */
 void udelay(unsigned int us);
