@@ -87,7 +87,7 @@ void *kmalloc(size_t size, gfp_t gfp)
 	c = &km.caches[kmalloc_index(size)];
 	p = slab_alloc(c, gfp, __builtin_return_address(0));
 	if (likely(p))
-		kmalloc_account_alloc(size, c->object_size);
+		mm_stat_add(&kmalloc_ctr.bytes_requested, size);
 	return p;
 }
 
@@ -100,7 +100,7 @@ static struct kmem_cache *kmalloc_find(const void *p, struct page **slabp)
 	if (!slab)
 		return NULL;
 	c = slab->slab;
-	if (c < km.caches || c >= km.caches + KMALLOC_NR)
+	if ((uintptr_t)c - (uintptr_t)km.caches >= sizeof(km.caches))
 		return NULL;
 	*slabp = slab;
 	return c;
@@ -115,8 +115,7 @@ void kfree(const void *p)
 		return;
 	c = kmalloc_find(p, &slab);
 	if (likely(c)) {
-		if (slab_free(c, slab, (void *)p, __builtin_return_address(0)))
-			kmalloc_account_free(c->object_size);
+		slab_free(c, slab, (void *)p, __builtin_return_address(0));
 		return;
 	}
 	kmalloc_free_other(p, __builtin_return_address(0));
@@ -133,6 +132,21 @@ size_t ksize(const void *p)
 	if (c)
 		return c->object_size;
 	return kmalloc_ksize_other(p, __builtin_return_address(0));
+}
+
+void kmalloc_backend_stats(struct kmalloc_stats *st)
+{
+	unsigned long flags = local_irq_save();
+
+	for (unsigned int i = 0; km.ready && i < KMALLOC_NR; i++) {
+		const struct kmem_cache *c = &km.caches[i];
+
+		st->allocs += c->allocs;
+		st->frees += c->allocs - c->active;
+		st->bytes_allocated += c->allocs * c->object_size;
+		st->bytes_live += c->active * c->object_size;
+	}
+	local_irq_restore(flags);
 }
 
 void *krealloc(const void *p, size_t new_size, gfp_t gfp)

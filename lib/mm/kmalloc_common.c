@@ -91,4 +91,5 @@ void kmalloc_get_stats(struct kmalloc_stats *st)
 
 	*st = kmalloc_ctr;
 	local_irq_restore(flags);
+	kmalloc_backend_stats(st);
 }

@@ -12,8 +12,16 @@
 
 #include "mm_internal.h"
 
-/* Updated with mm_stat_add: kmalloc runs in interrupts too. */
+/*
+ * Updated with mm_stat_add: kmalloc runs in interrupts too. The slab
+ * backend counts only bytes_requested here and leaves the rest to its
+ * caches' counters (see kmalloc_backend_stats), to keep its fast path
+ * short.
+ */
 extern struct kmalloc_stats kmalloc_ctr;
+
+/* Add the counters the backend keeps itself to st. */
+void kmalloc_backend_stats(struct kmalloc_stats *st);
 
 static inline void kmalloc_account_alloc(size_t requested, size_t given)
 {

@@ -32,7 +32,7 @@ static void meminfo_cache(struct kmem_cache *c, void *arg)
 
 	(void)arg;
 	kmem_cache_get_stats(c, &st);
-	pr_info("slab %-14s obj %5zu slot %5zu order %u per-slab %3u active %6lu total %6lu slabs %lu (partial %lu full %lu free %lu) errors %lu\n",
+	pr_info("slab %s: obj %zu slot %zu order %u per-slab %u active %lu total %lu slabs %lu (partial %lu full %lu free %lu) errors %lu\n",
 		st.name, st.object_size, st.slot_size, st.order,
 		st.objects_per_slab, st.active_objs, st.total_objs, st.slabs,
 		st.partial_slabs, st.full_slabs, st.free_slabs, st.errors);

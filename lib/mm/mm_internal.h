@@ -70,14 +70,6 @@ static inline struct page *mm_lookup_page(const void *addr)
 	return mm_pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
 }
 
-/* The head descriptor of a PG_tail page (slabs and bump chunks). */
-static inline struct page *mm_tail_to_head(struct page *page)
-{
-	unsigned long pfn = page_to_pfn(page);
-
-	return pfn_to_page(pfn & ~((1UL << page->order) - 1));
-}
-
 /*
  * Add to a counter that interrupt handlers also update: a single
  * instruction is atomic against interrupts on this CPU, and cheaper than

@@ -12,6 +12,13 @@
  * slab is found through virt_to_page. Each free object holds the address
  * of the next one at fp_offset.
  *
+ * As in SLUB, one slab per cache is the "CPU slab": it is on no list,
+ * its free objects are on c->cpu_freelist, and its inuse counts them as
+ * taken. Allocation pops cpu_freelist; a free into the CPU slab pushes
+ * onto it. Only when cpu_freelist runs dry does the slow path put the
+ * CPU slab on its list and take the next partial (or idle, or new) slab.
+ * (One per cache for now: one CPU.)
+ *
  * Field legend: [I] changed only with interrupts disabled.
  */
 #ifndef MM_SLAB_INTERNAL_H
@@ -24,21 +31,24 @@
 #define CACHE_STATIC	0x100u	/* not from kmem_cache_create: keep it */
 
 struct kmem_cache {
-	struct list_head partial;	/* [I] slabs with free and used objs */
-	struct list_head free;		/* [I] slabs with no object in use */
-	unsigned int size;		/* slot stride */
+	void *cpu_freelist;		/* [I] free objects of cpu_slab */
+	struct page *cpu_slab;		/* [I] on no list, or NULL */
 	unsigned int fp_offset;		/* free pointer within a slot */
-	unsigned int objects;		/* per slab */
+	unsigned int size;		/* slot stride */
 	uint32_t recip;			/* ceil(2^32 / size) */
+	unsigned int objects;		/* per slab */
+	unsigned long active;		/* [I] objects handed out */
+	unsigned long allocs;		/* [I] frees = allocs - active */
 	unsigned int order;		/* slab order */
 	unsigned int object_size;
 	unsigned int align;
 	unsigned int flags;		/* SLAB_* | CACHE_* */
 	void (*ctor)(void *);
+	struct list_head partial;	/* [I] slabs with free and used objs */
 	struct list_head full;		/* [I] slabs with no free object */
+	struct list_head free;		/* [I] slabs with no object in use */
 	unsigned long nr_partial, nr_full, nr_free;	/* [I] slabs */
-	unsigned long active, total;	/* [I] objects */
-	unsigned long allocs, frees;	/* [I] */
+	unsigned long total;		/* [I] objects in all slabs */
 	unsigned long ctor_calls;	/* [I] */
 	unsigned long errors;
 	struct list_head list;		/* in slab_caches */
@@ -50,14 +60,15 @@ extern struct list_head slab_caches;
 /* Fill in a cache (static or from kmem_cache_create). 0 or -EINVAL. */
 int slab_cache_setup(struct kmem_cache *c, const char *name, size_t size,
 		     size_t align, unsigned int flags, void (*ctor)(void *));
-/* Grow the cache by a slab and allocate from it. */
+/* Refill cpu_freelist from the next slab (growing the cache if need
+ * be) and allocate. */
 void *slab_alloc_slow(struct kmem_cache *c, gfp_t gfp, void *caller);
 /* Give an idle slab back to the page allocator. */
 void slab_release(struct kmem_cache *c, struct page *slab);
-/* Move a slab whose last object came back to the free list; returns a
- * slab to release when too many are idle. [I] */
-struct page *slab_now_empty(struct kmem_cache *c, struct page *slab,
-			    bool was_full);
+/* Free obj into slab, which is not the CPU slab; returns a slab to
+ * release when too many are idle. [I] */
+struct page *slab_free_to_slab(struct kmem_cache *c, struct page *slab,
+			       void *obj);
 /* Report misuse: pr_err with cache, object and caller; counts it. */
 void slab_report(struct kmem_cache *c, const void *obj, void *caller,
 		 const char *what);
@@ -74,28 +85,14 @@ static inline void slab_set_fp(const struct kmem_cache *c, void *obj,
 	*(void **)((char *)obj + c->fp_offset) = next;
 }
 
-/* Pop an object from the first partial (or idle) slab, or NULL. */
+/* Pop an object from the CPU slab, or NULL. */
 static inline void *slab_take(struct kmem_cache *c)
 {
 	unsigned long flags = local_irq_save();
-	struct page *slab;
-	void *obj = NULL;
+	void *obj = c->cpu_freelist;
 
-	slab = list_first_entry_or_null(&c->partial, struct page, lru);
-	if (unlikely(!slab) && !list_empty(&c->free)) {
-		slab = list_first_entry(&c->free, struct page, lru);
-		list_move(&slab->lru, &c->partial);
-		c->nr_free--;
-		c->nr_partial++;
-	}
-	if (likely(slab)) {
-		obj = slab->freelist;
-		slab->freelist = slab_get_fp(c, obj);
-		if (unlikely(++slab->inuse == c->objects)) {
-			list_move(&slab->lru, &c->full);
-			c->nr_partial--;
-			c->nr_full++;
-		}
+	if (likely(obj)) {
+		c->cpu_freelist = slab_get_fp(c, obj);
 		c->active++;
 		c->allocs++;
 	}
@@ -119,27 +116,26 @@ static inline void *slab_alloc(struct kmem_cache *c, gfp_t gfp, void *caller)
 
 /*
  * The slab head of obj when obj is the start of a slot in a live slab,
- * else NULL. Uses only the frame descriptors, so any pointer is safe.
+ * else NULL. Uses only the frame descriptors, so any pointer is safe. A
+ * slab is aligned to its size (a buddy block), so the head and the
+ * offset follow from the address and the order every slab page holds.
  */
 static inline struct page *slab_find(const void *obj)
 {
 	struct page *page = mm_lookup_page(obj);
 	struct kmem_cache *c;
+	unsigned int order;
 	uintptr_t off, idx;
 
 	if (unlikely(!page) || unlikely(!(page->flags & PG_slab)))
 		return NULL;
-	if (page->flags & PG_tail) {
-		unsigned int order = page->order;
-
-		page = mm_tail_to_head(page);
-		if (page->order != order)
-			return NULL;
-	}
-	if (unlikely(page->flags != (PG_head | PG_slab)))
+	order = page->order;
+	page -= ((uintptr_t)obj >> PAGE_SHIFT) & ((1UL << order) - 1);
+	if (unlikely(page->flags != (PG_head | PG_slab) ||
+		     page->order != order))
 		return NULL;
 	c = page->slab;
-	off = (uintptr_t)obj - (uintptr_t)page_address(page);
+	off = (uintptr_t)obj & ((PAGE_SIZE << order) - 1);
 	idx = (off * c->recip) >> 32;
 	if (unlikely(idx >= c->objects || idx * c->size != off))
 		return NULL;
@@ -153,28 +149,20 @@ static inline bool slab_free(struct kmem_cache *c, struct page *slab,
 {
 	unsigned long flags = local_irq_save();
 	struct page *release = NULL;
-	bool was_full, ok = false;
+	bool ok = false;
 
-	if (unlikely(obj == slab->freelist)) {
+	if (unlikely(obj == c->cpu_freelist || obj == slab->freelist)) {
 		slab_report(c, obj, caller, "double free");
-		goto out;
+	} else if (likely(slab_debug_free(c, obj, caller))) {
+		ok = true;
+		c->active--;
+		if (likely(slab == c->cpu_slab)) {
+			slab_set_fp(c, obj, c->cpu_freelist);
+			c->cpu_freelist = obj;
+		} else {
+			release = slab_free_to_slab(c, slab, obj);
+		}
 	}
-	if (unlikely(!slab_debug_free(c, obj, caller)))
-		goto out;
-	ok = true;
-	slab_set_fp(c, obj, slab->freelist);
-	slab->freelist = obj;
-	c->active--;
-	c->frees++;
-	was_full = slab->inuse == c->objects;
-	if (unlikely(--slab->inuse == 0)) {
-		release = slab_now_empty(c, slab, was_full);
-	} else if (unlikely(was_full)) {
-		list_move(&slab->lru, &c->partial);
-		c->nr_full--;
-		c->nr_partial++;
-	}
-out:
 	local_irq_restore(flags);
 	if (unlikely(release))
 		slab_release(c, release);

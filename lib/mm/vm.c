@@ -189,7 +189,9 @@ static void vm_split_pages(struct vm_region *r, struct vm_region *n,
 			   uintptr_t va)
 {
 	while (!list_empty(&r->pages)) {
-		struct page *page = list_last_entry(&r->pages, struct page, lru);
+		struct page *page;
+
+		page = list_last_entry(&r->pages, struct page, lru);
 
 		if (page->index < va)
 			break;

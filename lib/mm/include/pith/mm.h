@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <pith/compiler.h>
+#include <pith/errno.h>
 #include <pith/list.h>
 #include <pith/paging.h>
 
@@ -45,7 +46,7 @@
 /* Allocation intent. */
 typedef unsigned int gfp_t;
 #define __GFP_WAIT	0x1u	/* may block: every low-memory hook may run */
-#define __GFP_HIGH	0x2u	/* may use the reserve below the min watermark */
+#define __GFP_HIGH	0x2u	/* may use the reserve below min watermark */
 #define __GFP_ZERO	0x4u	/* zero-fill the memory */
 #define GFP_KERNEL	__GFP_WAIT
 #define GFP_ATOMIC	__GFP_HIGH	/* interrupt context: never blocks */
@@ -109,10 +110,12 @@ static inline uintptr_t get_free_page(gfp_t gfp)
 /* Free by address; addr 0 is a no-op. */
 void free_pages(uintptr_t addr, unsigned int order);
 
+/* The address of the page (RAM is identity-mapped). */
 void *page_address(const struct page *page);
 /* The descriptor of the frame holding addr, or NULL when addr is not in
  * RAM the allocator manages or lies in a block never handed out. */
 struct page *virt_to_page(const void *addr);
+/* The physical address of the page, for page tables and DMA. */
 uintptr_t page_to_phys(const struct page *page);
 /* Pages free now (buddy lists, untouched blocks and the hot list). */
 unsigned long nr_free_pages(void);

@@ -53,13 +53,13 @@ TEST(kmalloc_large_takes_pages_and_gives_them_back)
 
 	mm_host_setup(16 * MB, 0, 0);
 	free0 = mm_host_pages_free();
-	p = kmalloc(100000, GFP_KERNEL);
+	p = kmalloc(3 * PAGE_SIZE + 1, GFP_KERNEL);	/* 4 pages: order 2 */
 	ASSERT_TRUE(p != NULL);
 	pg = virt_to_page(p);
 	EXPECT_EQ(pg->flags, PG_head | PG_large);
-	EXPECT_EQ(pg->order, 5);
-	EXPECT_EQ(ksize(p), 32 * PAGE_SIZE);
-	EXPECT_EQ(mm_host_pages_free(), free0 - 32);
+	EXPECT_EQ(pg->order, 2);
+	EXPECT_EQ(ksize(p), 4 * PAGE_SIZE);
+	EXPECT_EQ(mm_host_pages_free(), free0 - 4);
 	kfree(p);
 	EXPECT_EQ(mm_host_pages_free(), free0);
 	EXPECT_TRUE(kmalloc(PAGE_SIZE << (MAX_PAGE_ORDER + 1), GFP_KERNEL) ==

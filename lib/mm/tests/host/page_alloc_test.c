@@ -7,6 +7,11 @@
 #include "mm_host.h"
 
 #define MB	(1UL << 20)
+#define BLK	HOST_BLOCK	/* one max-order block */
+/* RAM sizes that work for every LIBMM_MAX_ORDER in 4..12 */
+#define RAM_S	MAX(8 * MB, 2 * BLK)
+#define RAM_M	MAX(16 * MB, 4 * BLK)
+#define RAM_L	MAX(64 * MB, 16 * BLK)
 
 static unsigned long ram_pfn0;	/* first pfn of the test RAM */
 
@@ -53,7 +58,7 @@ static int take_small_blocks(struct page **held, unsigned int *orders)
 
 TEST(buddy_alloc_pages_block_aligned_to_its_order)
 {
-	setup(64 * MB, 0, 0);
+	setup(RAM_L, 0, 0);
 	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++) {
 		struct page *p = alloc_pages(GFP_KERNEL, o);
 
@@ -75,7 +80,7 @@ TEST(buddy_alloc_pages_split_leaves_one_block_per_lower_order)
 	struct page *p;
 	int n;
 
-	setup(16 * MB, 0, 0);
+	setup(RAM_M, 0, 0);
 	n = take_small_blocks(held, orders);
 	ASSERT_TRUE(n >= 0);
 	mm_host_free_vector(before);
@@ -99,7 +104,7 @@ TEST(buddy_free_pages_in_random_order_coalesces_to_max_block)
 	unsigned long before[MAX_PAGE_ORDER + 1], after[MAX_PAGE_ORDER + 1];
 	unsigned long n = MAX_ORDER_NR_PAGES;
 
-	setup(16 * MB, 0, 0);
+	setup(RAM_M, 0, 0);
 	ASSERT_TRUE(take_small_blocks(held, orders) >= 0);
 	mm_host_free_vector(before);
 	for (unsigned long i = 0; i < n; i++) {
@@ -177,14 +182,14 @@ static void check_accounting(const struct model *m)
 
 TEST(buddy_random_alloc_free_never_overlaps_and_coalesces)
 {
-	static uint32_t owner[(64 * MB) >> PAGE_SHIFT];
+	static uint32_t owner[RAM_L >> PAGE_SHIFT];
 	static struct page *pages[20000];
 	static unsigned int orders[20000];
 	struct model m = { owner, pages, orders, 0 };
 	unsigned long before[MAX_PAGE_ORDER + 1], after[MAX_PAGE_ORDER + 1];
 
 	memset(owner, 0, sizeof(owner));
-	setup(64 * MB, 5 * PAGE_SIZE, 3 * PAGE_SIZE);
+	setup(RAM_L, 5 * PAGE_SIZE, 3 * PAGE_SIZE);
 	mm_host_free_vector(before);
 	host_srand(42);
 	for (uint32_t op = 1; op <= 100000; op++) {
@@ -216,12 +221,12 @@ TEST(buddy_random_alloc_free_never_overlaps_and_coalesces)
 
 TEST(buddy_alloc_pages_exhaustion_returns_null_then_recovers)
 {
-	static struct page *held[4096];
+	static struct page *held[RAM_S >> PAGE_SHIFT];
 	unsigned long before[MAX_PAGE_ORDER + 1], after[MAX_PAGE_ORDER + 1];
 	struct page_alloc_stats st;
 	unsigned long n = 0;
 
-	setup(8 * MB, 0, 0);
+	setup(RAM_S, 0, 0);
 	mm_host_free_vector(before);
 	page_alloc_get_stats(&st);
 	ASSERT_TRUE(st.wmark_min > 0);
@@ -263,15 +268,15 @@ static void expect_blocks(unsigned long s, unsigned long e, unsigned long *v)
 TEST(buddy_add_range_unaligned_head_and_tail_become_smaller_blocks)
 {
 	unsigned long want[MAX_PAGE_ORDER + 1] = { 0 }, got[MAX_PAGE_ORDER + 1];
-	static struct page *held[(32 * MB) >> PAGE_SHIFT];
+	static struct page *held[RAM_M >> PAGE_SHIFT];
 	struct page_alloc_stats st;
 	uintptr_t base, lo, hi;
 	unsigned long n = 0;
 
-	base = setup(32 * MB, 3 * PAGE_SIZE + 100, 5 * PAGE_SIZE + 7);
+	base = setup(RAM_M, 3 * PAGE_SIZE + 100, 5 * PAGE_SIZE + 7);
 	page_alloc_get_stats(&st);
 	lo = (base >> PAGE_SHIFT) + 4;	/* 3 pages and a bit: round up */
-	hi = ((base + 32 * MB) >> PAGE_SHIFT) - 6;
+	hi = ((base + RAM_M) >> PAGE_SHIFT) - 6;
 	/* the memmap was carved from the end of the range */
 	hi -= DIV_ROUND_UP(st.memmap_bytes, PAGE_SIZE);
 	expect_blocks(lo, hi, want);
@@ -295,45 +300,45 @@ TEST(buddy_add_range_unaligned_head_and_tail_become_smaller_blocks)
 
 TEST(buddy_add_range_neighbours_in_one_block_coalesce)
 {
-	uintptr_t base = mm_host_ram(16 * MB);
+	uintptr_t base = mm_host_ram(4 * BLK);
 	unsigned long v[MAX_PAGE_ORDER + 1];
 
 	ram_pfn0 = base >> PAGE_SHIFT;
-	ASSERT_EQ(page_alloc_init(base, base + 16 * MB), 0);
+	ASSERT_EQ(page_alloc_init(base, base + 4 * BLK), 0);
 	/* memmap goes to the first range that fits: the last block */
-	ASSERT_EQ(page_alloc_add_range(base + 12 * MB, base + 16 * MB), 0);
-	ASSERT_EQ(page_alloc_add_range(base + 100 * PAGE_SIZE, base + 4 * MB),
-		  0);
+	ASSERT_EQ(page_alloc_add_range(base + 3 * BLK, base + 4 * BLK), 0);
+	ASSERT_EQ(page_alloc_add_range(base + 10 * PAGE_SIZE, base + BLK), 0);
 	mm_host_free_vector(v);
 	EXPECT_EQ(v[MAX_PAGE_ORDER], 0);
-	ASSERT_EQ(page_alloc_add_range(base, base + 100 * PAGE_SIZE), 0);
+	ASSERT_EQ(page_alloc_add_range(base, base + 10 * PAGE_SIZE), 0);
 	mm_host_free_vector(v);
 	EXPECT_EQ(v[MAX_PAGE_ORDER], 1);
-	EXPECT_EQ(page_alloc_add_range(base + 50 * PAGE_SIZE,
-				       base + 60 * PAGE_SIZE), -EINVAL);
-	EXPECT_EQ(page_alloc_add_range(base + 16 * MB, base + 17 * MB),
+	EXPECT_EQ(page_alloc_add_range(base + 5 * PAGE_SIZE,
+				       base + 6 * PAGE_SIZE), -EINVAL);
+	EXPECT_EQ(page_alloc_add_range(base + 4 * BLK, base + 5 * BLK),
 		  -EINVAL);
 }
 
 TEST(buddy_add_range_too_small_for_memmap_waits_for_a_bigger_one)
 {
-	uintptr_t base = mm_host_ram(16 * MB);
+	uintptr_t base = mm_host_ram(RAM_M);
 	unsigned long want[MAX_PAGE_ORDER + 1] = { 0 }, got[MAX_PAGE_ORDER + 1];
 	unsigned long pfn = base >> PAGE_SHIFT, memmap_pages;
 	struct page_alloc_stats st;
 
-	ASSERT_EQ(page_alloc_init(base, base + 16 * MB), 0);
+	ASSERT_EQ(page_alloc_init(base, base + RAM_M), 0);
 	ASSERT_EQ(page_alloc_add_range(base + PAGE_SIZE, base + 5 * PAGE_SIZE),
 		  0);
 	EXPECT_EQ(nr_free_pages(), 0);
 	EXPECT_TRUE(alloc_pages(GFP_ATOMIC, 0) == NULL);
-	ASSERT_EQ(page_alloc_add_range(base + 4 * MB, base + 16 * MB), 0);
+	ASSERT_EQ(page_alloc_add_range(base + BLK, base + RAM_M), 0);
 	page_alloc_get_stats(&st);
 	memmap_pages = DIV_ROUND_UP(st.memmap_bytes, PAGE_SIZE);
-	EXPECT_EQ(st.managed_pages, 4 + (12 * MB >> PAGE_SHIFT) - memmap_pages);
+	EXPECT_EQ(st.managed_pages,
+		  4 + ((RAM_M - BLK) >> PAGE_SHIFT) - memmap_pages);
 	expect_blocks(pfn + 1, pfn + 5, want);
-	expect_blocks(pfn + (4 * MB >> PAGE_SHIFT),
-		      pfn + (16 * MB >> PAGE_SHIFT) - memmap_pages, want);
+	expect_blocks(pfn + (BLK >> PAGE_SHIFT),
+		      pfn + (RAM_M >> PAGE_SHIFT) - memmap_pages, want);
 	mm_host_free_vector(got);
 	EXPECT_TRUE(vec_eq(want, got));
 }
@@ -344,7 +349,8 @@ static unsigned long init_bits_set(void)
 						  MAX_PAGE_ORDER, 64);
 
 	for (unsigned long i = 0; i < words; i++)
-		n += (unsigned long)__builtin_popcountll(mm_memmap.init_bits[i]);
+		n += (unsigned long)__builtin_popcountll(
+			mm_memmap.init_bits[i]);
 	return n;
 }
 
@@ -377,7 +383,7 @@ TEST(buddy_free_pages_bad_frees_are_reported_and_ignored)
 	struct page *p, *q;
 	static char not_ram[PAGE_SIZE] __attribute__((aligned(4096)));
 
-	setup(16 * MB, 0, 0);
+	setup(RAM_M, 0, 0);
 	mm_host_free_vector(before);
 	p = alloc_pages(GFP_KERNEL, 2);
 	q = alloc_pages(GFP_KERNEL, 0);
@@ -424,10 +430,10 @@ static unsigned long give_back(struct lowmem_hook *h, unsigned long want,
 TEST(buddy_lowmem_hook_runs_below_low_and_gives_back)
 {
 	struct lowmem_hook h = { .name = "test", .reclaim = give_back };
-	static struct page *held[4096];
+	static struct page *held[RAM_S >> PAGE_SHIFT];
 	unsigned long n = 0;
 
-	setup(8 * MB, 0, 0);
+	setup(RAM_S, 0, 0);
 	page_alloc_set_min_free(100);
 	register_lowmem_hook(&h);
 	hook_calls = 0;
@@ -461,7 +467,7 @@ TEST(buddy_hot_list_returns_a_batch_past_its_limit)
 	static struct page *held[PA_HOT_HIGH + 1];
 	struct page_alloc_stats st;
 
-	setup(16 * MB, 0, 0);
+	setup(RAM_M, 0, 0);
 	for (int i = 0; i <= PA_HOT_HIGH; i++)
 		held[i] = alloc_pages(GFP_KERNEL, 0);
 	for (int i = 0; i < PA_HOT_HIGH; i++)
@@ -480,7 +486,7 @@ TEST(buddy_alloc_pages_gfp_zero_clears_the_block)
 	struct page *p;
 	unsigned char *m;
 
-	setup(16 * MB, 0, 0);
+	setup(RAM_M, 0, 0);
 	p = alloc_pages(GFP_KERNEL, 1);
 	memset(page_address(p), 0x5a, 2 * PAGE_SIZE);
 	__free_pages(p, 1);
@@ -494,12 +500,12 @@ TEST(buddy_alloc_pages_gfp_zero_clears_the_block)
 
 TEST(buddy_page_alloc_init_rejects_misuse)
 {
-	uintptr_t base = mm_host_ram(16 * MB);
+	uintptr_t base = mm_host_ram(RAM_M);
 
 	EXPECT_EQ(page_alloc_add_range(base, base + MB), -EINVAL);
 	EXPECT_EQ(page_alloc_init(base + MB, base), -EINVAL);
-	EXPECT_EQ(page_alloc_init(base, base + 16 * MB), 0);
-	EXPECT_EQ(page_alloc_init(base, base + 16 * MB), -EBUSY);
+	EXPECT_EQ(page_alloc_init(base, base + RAM_M), 0);
+	EXPECT_EQ(page_alloc_init(base, base + RAM_M), -EBUSY);
 	EXPECT_EQ(page_alloc_add_range(base + 5, base + 100), 0); /* empty */
 	EXPECT_EQ(nr_free_pages(), 0);
 	EXPECT_TRUE(virt_to_page((void *)base) == NULL);

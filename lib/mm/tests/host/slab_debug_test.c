@@ -108,6 +108,22 @@ TEST(slab_debug_overrun_is_caught_on_free)
 	EXPECT_EQ(stats_of(c).errors, 1);
 }
 
+TEST(slab_debug_red_zone_of_a_free_object_is_checked_on_allocation)
+{
+	struct kmem_cache *c;
+	char *a;
+
+	mm_host_setup(16 * MB, 0, 0);
+	c = kmem_cache_create("rzf", 100, 0, 0, NULL);
+	a = kmem_cache_alloc(c, GFP_KERNEL);
+	kmem_cache_free(c, a);
+	a[101] = 0;		/* stray write into a free object's red zone */
+	EXPECT_TRUE(kmem_cache_alloc(c, GFP_KERNEL) != a);
+	EXPECT_EQ(stats_of(c).errors, 1);
+	exercise(c, 100);
+	EXPECT_EQ(stats_of(c).errors, 1);
+}
+
 TEST(slab_debug_overrun_past_red_zone_refuses_the_free)
 {
 	struct kmem_cache *c;
