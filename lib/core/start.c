@@ -39,6 +39,7 @@ static size_t env_used;
 static char *app_envp[MAX_ENV + 1];
 static int app_envc;
 static app_launcher_t launcher;
+static app_runner_t runner;
 static uint64_t boot_ns;
 
 static struct {
@@ -86,6 +87,11 @@ void app_set_launcher(app_launcher_t fn)
 	launcher = fn;
 }
 
+void app_set_runner(app_runner_t fn)
+{
+	runner = fn;
+}
+
 void app_args(int *argc, char ***argv, char ***envp)
 {
 	*argc = app_argc;
@@ -121,6 +127,16 @@ static long run_main(void *unused)
 	return main(app_argc, app_argv, app_envp);
 }
 
+/* The app, wherever it runs: musl's start-up or main() directly. */
+static int app_entry(void)
+{
+	uintptr_t top = (uintptr_t)app_stack.stack + APP_STACK_SIZE;
+
+	if (launcher)
+		launcher(app_argc, app_argv, app_envp, top);
+	kernel_exit(main(app_argc, app_argv, app_envp));
+}
+
 __noreturn void kernel_main(void)
 {
 	uintptr_t top = (uintptr_t)app_stack.stack + APP_STACK_SIZE;
@@ -136,6 +152,8 @@ __noreturn void kernel_main(void)
 	boot_ns = clock_ns();
 	pr_info("pith: booted in %lu us (entry to main)\n",
 		(unsigned long)(boot_ns / 1000));
+	if (runner)
+		runner(app_entry, app_stack.stack, APP_STACK_SIZE);
 	if (launcher)
 		launcher(app_argc, app_argv, app_envp, top);
 	kernel_exit((int)call_on_stack(run_main, NULL, top));

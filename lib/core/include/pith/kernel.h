@@ -17,6 +17,7 @@
 #ifndef PITH_KERNEL_H
 #define PITH_KERNEL_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <pith/compiler.h>
 
@@ -30,6 +31,12 @@ __noreturn void kernel_exit(int status);
 typedef __noreturn void (*app_launcher_t)(int argc, char **argv,
 					  char **envp, uintptr_t stack_top);
 void app_set_launcher(app_launcher_t fn);
+/* A scheduler runs the app in a thread on [stack, stack + size) and turns
+ * the boot context into its idle thread; 'entry' never returns (it exits
+ * the image). */
+typedef __noreturn void (*app_runner_t)(int (*entry)(void), void *stack,
+					size_t size);
+void app_set_runner(app_runner_t fn);
 void app_args(int *argc, char ***argv, char ***envp);
 uint64_t boot_time_ns(void);
 /* Print the current context (thread) in a crash report; a scheduler
