@@ -4,7 +4,7 @@
 # a configuration into an image lives in Makefile.uk.
 
 APP ?= helloworld
-BUILD := build/$(APP)
+BUILD ?= build/$(APP)
 APPDIR := apps/$(APP)
 
 .DEFAULT_GOAL := all

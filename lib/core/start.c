@@ -107,7 +107,11 @@ uint64_t boot_time_ns(void)
 __noreturn void kernel_exit(int status)
 {
 	local_irq_disable();
-	pr_debug("pith: app exited with status %d\n", status);
+	if (status & ~0x7f)
+		pr_info("pith: exit status %d (QEMU's exit device carries 7 "
+			"bits: the host sees %d)\n", status, status & 0x7f);
+	else
+		pr_debug("pith: app exited with status %d\n", status);
 	plat_poweroff(status);
 }
 
@@ -127,7 +131,9 @@ static long run_main(void *unused)
 	return main(app_argc, app_argv, app_envp);
 }
 
-/* The app, wherever it runs: musl's start-up or main() directly. */
+/* The app in a scheduler's thread: musl's start-up moves to the app
+ * stack; a native main() runs on the thread's stack, which is then the
+ * app stack itself (see kernel_main). */
 static int app_entry(void)
 {
 	uintptr_t top = (uintptr_t)app_stack.stack + APP_STACK_SIZE;
@@ -153,7 +159,8 @@ __noreturn void kernel_main(void)
 	pr_info("pith: booted in %lu us (entry to main)\n",
 		(unsigned long)(boot_ns / 1000));
 	if (runner)
-		runner(app_entry, app_stack.stack, APP_STACK_SIZE);
+		runner(app_entry, launcher ? NULL : app_stack.stack,
+		       APP_STACK_SIZE);
 	if (launcher)
 		launcher(app_argc, app_argv, app_envp, top);
 	kernel_exit((int)call_on_stack(run_main, NULL, top));

@@ -1,16 +1,28 @@
-/* SPDX-License-Identifier: MIT */
 /*
- * SYSCALL entry, from ring 0 to ring 0. The CPU leaves %rsp on the app's
- * stack, the return address in %rcx and the flags in %r11. musl code is
- * built with a red zone, so the first thing is to step 128 bytes below
- * the caller's %rsp. Linux preserves every register but %rax (result),
- * %rcx and %r11; so do we. Return is a plain jump: there is no ring to
- * go back to.
+ * SYSCALL entry, from ring 0 to ring 0. The CPU leaves %rsp on the
+ * caller's stack, the return address in %rcx and the flags in %r11.
+ * The handler runs on the thread's kernel stack ([kstack_bottom,
+ * kstack_top), see <pith/plat.h>), like Linux: the app's stack is not
+ * touched (musl unmaps a detached thread's stack right before its exit
+ * call). A call made from the kernel stack itself (a kernel test, or a
+ * signal handler the kernel runs) stays there, below a 128-byte red
+ * zone. Linux preserves every register but %rax, %rcx and %r11; so do
+ * we. Return is a plain jump: there is no ring to go back to.
  */
 	.text
 	.globl syscall_entry
 syscall_entry:
-	subq $128, %rsp		/* the caller's red zone */
+	/* FMASK cleared IF: nothing runs until the caller's stack pointer
+	 * is safe on the kernel stack. */
+	movq %rsp, syscall_scratch(%rip)
+	cmpq kstack_bottom(%rip), %rsp
+	jb 1f
+	cmpq kstack_top(%rip), %rsp
+	jae 1f
+	subq $128, %rsp		/* already on the kernel stack */
+	jmp 2f
+1:	movq kstack_top(%rip), %rsp
+2:	pushq syscall_scratch(%rip)	/* the caller's rsp */
 	pushq %rcx		/* return address */
 	pushq %r11		/* flags */
 	pushq %rbp
@@ -24,8 +36,10 @@ syscall_entry:
 	pushq %rax		/* number */
 	movq %rsp, %rdi
 	andq $-16, %rsp
-	cld
-	call do_syscall
+	testl $0x200, %r11d	/* interrupts back on if the caller had them */
+	jz 3f
+	sti
+3:	call do_syscall
 	movq %rbp, %rsp
 	movq -48(%rbp), %rdi
 	movq -40(%rbp), %rsi
@@ -34,7 +48,40 @@ syscall_entry:
 	movq -16(%rbp), %r8
 	movq -8(%rbp), %r9
 	popq %rbp
-	popfq			/* the caller's flags (pushed as %r11) */
+	popq %r11
 	popq %rcx
-	addq $128, %rsp
+	pushq %r11		/* into %rcx's slot: flags back, still here */
+	popfq
+	popq %rsp		/* the caller's stack */
 	jmpq *%rcx
+
+	.data
+	.balign 8
+syscall_scratch:
+	.quad 0
+
+/*
+ * clone_return(regs): a new thread's first step into the app, as if its
+ * clone call returned 0: the caller's argument registers, flags, its new
+ * stack, and the return address. (struct clone_regs in thread.c.)
+ */
+	.text
+	.globl clone_return
+	.type clone_return, @function
+clone_return:
+	movq %rdi, %rax
+	movq 24(%rax), %rdi
+	movq 32(%rax), %rsi
+	movq 40(%rax), %rdx
+	movq 48(%rax), %r10
+	movq 56(%rax), %r8
+	movq 64(%rax), %r9
+	movq 0(%rax), %rcx
+	movq 8(%rax), %r11
+	movq 16(%rax), %rsp
+	xorl %ebp, %ebp
+	pushq %r11
+	popfq
+	xorl %eax, %eax
+	jmpq *%rcx
+	.size clone_return, . - clone_return

@@ -4,10 +4,15 @@
 #define LIB_POSIX_PRIVATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <pith/clock.h>
 
+/* The frame entry.S builds, lowest address first. */
 struct syscall_args {
 	long nr;
 	long a[6];
+	long rbp, rflags, rip;	/* the caller's, for clone */
 };
 
 extern const char *const syscall_names[];
@@ -24,6 +29,19 @@ static inline void strace_enter(const struct syscall_args *r, const char *f)
 }
 static inline void strace_exit(const struct syscall_args *r, long ret)
 {
+}
+#endif
+
+long sys_exit_group(long status);
+int clock_read(long id, uint64_t *ns);
+void posix_random_bytes(void *buf, size_t n);
+
+#ifdef CONFIG_LIBSCHED
+uint64_t posix_cputime_ns(bool thread_only);
+#else
+static inline uint64_t posix_cputime_ns(bool thread_only)
+{
+	return clock_ns();
 }
 #endif
 

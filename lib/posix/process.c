@@ -13,21 +13,17 @@
 #define ARCH_GET_FS	0x1003
 #define ARCH_GET_GS	0x1004
 
-static long sys_exit_group(long status)
+long sys_exit_group(long status)
 {
 	kernel_exit((int)(status & 0xff));
 }
 SYSCALL(exit_group, "d", sys_exit_group);
-
-/* Without threads, the main thread's exit is the program's. */
-SYSCALL(exit, "d", sys_exit_group);
 
 static long sys_getpid(void)
 {
 	return 1;
 }
 SYSCALL(getpid, "", sys_getpid);
-SYSCALL(gettid, "", sys_getpid);
 
 static long sys_getppid(void)
 {
@@ -35,11 +31,6 @@ static long sys_getppid(void)
 }
 SYSCALL(getppid, "", sys_getppid);
 
-static long sys_set_tid_address(long ptr)
-{
-	return 1;
-}
-SYSCALL(set_tid_address, "p", sys_set_tid_address);
 
 static long sys_arch_prctl(long code, long addr)
 {

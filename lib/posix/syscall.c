@@ -10,6 +10,7 @@
 #include <pith/errno.h>
 #include <pith/init.h>
 #include <pith/io.h>
+#include <pith/plat.h>
 #include <pith/printk.h>
 #include <pith/syscall.h>
 #include "posix.h"
@@ -18,6 +19,7 @@ extern const struct syscall_def __syscalls_start[], __syscalls_end[];
 extern char syscall_entry[];
 
 static const struct syscall_def *table[NR_SYSCALLS];
+static uint8_t syscall_stack[16384] __aligned(16) __section(".stacks");
 static DECLARE_BITMAP(enosys_logged, NR_SYSCALLS);
 
 const char *syscall_name(unsigned long nr)
@@ -44,8 +46,13 @@ long do_syscall(struct syscall_args *r)
 
 	if (unlikely(strace_on))
 		strace_enter(r, d ? d->fmt : "xxxxxx");
-	ret = d ? d->fn(r->a[0], r->a[1], r->a[2], r->a[3], r->a[4], r->a[5])
-		: enosys(nr);
+	if (!d)
+		ret = enosys(nr);
+	else if (d->frame)
+		ret = ((long (*)(struct syscall_args *))(void *)d->fn)(r);
+	else
+		ret = d->fn(r->a[0], r->a[1], r->a[2], r->a[3], r->a[4],
+			    r->a[5]);
 	if (unlikely(strace_on))
 		strace_exit(r, ret);
 	return ret;
@@ -63,8 +70,14 @@ static int syscall_init(void)
 	/* SYSCALL loads CS from STAR[47:32] (and SS = CS + 8): ring 0. */
 	wrmsr(MSR_STAR, (uint64_t)0x08 << 32);
 	wrmsr(MSR_LSTAR, (uintptr_t)syscall_entry);
-	/* Clear TF, DF, NT and AC on entry; interrupts stay as they were. */
-	wrmsr(MSR_FMASK, 0x100 | 0x400 | 0x4000 | 0x40000);
+	/* Clear TF, DF, NT, AC and IF on entry; entry.S turns interrupts
+	 * back on once it is on the kernel stack. */
+	wrmsr(MSR_FMASK, 0x100 | 0x200 | 0x400 | 0x4000 | 0x40000);
+	/* Without a scheduler the app's calls run on this stack. */
+	if (!kstack_top)
+		plat_set_kernel_stack((uintptr_t)syscall_stack,
+				      (uintptr_t)syscall_stack +
+				      sizeof(syscall_stack));
 	return 0;
 }
 early_initcall(syscall_init);

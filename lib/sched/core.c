@@ -12,6 +12,7 @@
 #include <pith/cpu.h>
 #include <pith/irqflags.h>
 #include <pith/kernel.h>
+#include <pith/plat.h>
 #include <pith/preempt.h>
 #include <pith/printk.h>
 #include <pith/time.h>
@@ -106,6 +107,8 @@ static void context_switch(struct rq *rq, struct thread *prev,
 	rq->curr = next;
 	current_thread = next;
 	next->last_run = rq->clock;
+	plat_set_kernel_stack((uintptr_t)next->stack,
+			      (uintptr_t)next->stack + next->stack_size);
 	__switch_to(&prev->ksp, next->ksp);
 	/* Back in prev, later. */
 }

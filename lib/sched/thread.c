@@ -12,6 +12,7 @@
 #include <pith/mm.h>
 #include <pith/preempt.h>
 #include <pith/paging.h>
+#include <pith/plat.h>
 #include <pith/printk.h>
 #include <pith/string.h>
 #include <pith/time.h>
@@ -269,11 +270,9 @@ static int main_thread_fn(void *entry)
 static __noreturn void start_app(int (*entry)(void), void *stack,
 				 size_t size)
 {
-	/* The top 4 KiB stay free for the initial stack that musl's
-	 * start-up is handed there (argc, argv, envp, auxv). */
-	struct thread_attr a = { .stack = stack, .stack_size = size - 4096 };
+	struct thread_attr a = { .stack = stack, .stack_size = size };
 	struct thread *t = kthread_create_attr(main_thread_fn, entry, "main",
-					       &a);
+					       stack ? &a : NULL);
 
 	if (IS_ERR(t))
 		panic("sched: cannot create the main thread\n");
@@ -304,7 +303,13 @@ static int sched_init(void)
 	INIT_LIST_HEAD(&idle_thread.rt.run_list);
 	if (!idle_thread.fpu)
 		return -ENOMEM;
+	extern char boot_stack_bottom[], boot_stack_top[];
+
+	idle_thread.stack = boot_stack_bottom;
+	idle_thread.stack_size = boot_stack_top - boot_stack_bottom;
 	rq->idle = rq->curr = current_thread = &idle_thread;
+	plat_set_kernel_stack((uintptr_t)boot_stack_bottom,
+			      (uintptr_t)boot_stack_top);
 	sched_classes_init(rq);
 	sched_core_init(rq);
 	panic_set_context_hook(panic_context);

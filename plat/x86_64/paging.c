@@ -73,9 +73,11 @@ static uint64_t *next_table(uint64_t *table, uintptr_t va, int level)
 	return (uint64_t *)(uintptr_t)(*e & PTE_ADDR);
 }
 
+/* PROT_NONE (vmprot 0) pages keep their frame but are not present, so
+ * any access faults: x86 has no present-but-inaccessible page. */
 static uint64_t prot_flags(unsigned int vmprot)
 {
-	uint64_t f = PTE_P;
+	uint64_t f = vmprot ? PTE_P : 0;
 
 	if (vmprot & VM_WRITE)
 		f |= PTE_W;

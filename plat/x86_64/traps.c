@@ -33,6 +33,12 @@ static const char *const exc_names[32] = {
 static fault_describe_t describe_hooks[TRAP_MAX_DESCRIBE];
 static struct kjmp_buf *catch_jb;
 static struct fault_info last_fault;
+static int (*fatal_hook)(const struct fault_info *fi);
+
+void trap_set_fatal_hook(int (*fn)(const struct fault_info *fi))
+{
+	fatal_hook = fn;
+}
 
 int trap_add_describe(fault_describe_t fn)
 {
@@ -183,6 +189,13 @@ static void exception(struct trap_regs *r)
 	    !kstrncmp(last_fault.what, "stack overflow", 14))
 		printk(LOGLEVEL_EMERG, "\n*** %s\n", last_fault.what);
 	trap_dump(r, what);
+	/* In a thread (not an interrupt), the app sees it as a signal. */
+	if (fatal_hook && !in_interrupt()) {
+		int status = fatal_hook(&last_fault);
+
+		if (status)
+			kernel_exit(status);
+	}
 	panic_finish();
 }
 

@@ -58,7 +58,17 @@ restore_regs:
 #define TRAP_RSP	(20 * 8)
 preempt_from_irq:
 	movq TRAP_RSP(%rsp), %rdi
-	subq $(128 + TRAP_FRAME_SIZE), %rdi
+	/* On the thread's kernel stack already: go below the interrupted
+	 * frames (and a red zone); elsewhere (an app's own stack, which may
+	 * be going away): start at the top of the kernel stack. */
+	cmpq kstack_bottom(%rip), %rdi
+	jb 1f
+	cmpq kstack_top(%rip), %rdi
+	jae 1f
+	subq $128, %rdi
+	jmp 2f
+1:	movq kstack_top(%rip), %rdi
+2:	subq $TRAP_FRAME_SIZE, %rdi
 	andq $-16, %rdi
 	movq %rsp, %rsi
 	movq %rdi, %rsp
@@ -82,6 +92,17 @@ trap_stub_start:
 	jmp trap_common
 	.set i, i + 1
 	.endr
+
+	/* The running thread's kernel stack, [kstack_bottom, kstack_top):
+	 * where system calls and preempted interrupt frames go. Set by the
+	 * scheduler on every switch (plat_set_kernel_stack). */
+	.data
+	.balign 8
+	.globl kstack_bottom, kstack_top
+kstack_bottom:
+	.quad 0
+kstack_top:
+	.quad 0
 
 	.section .rodata
 	.balign 8

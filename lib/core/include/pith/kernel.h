@@ -31,9 +31,10 @@ __noreturn void kernel_exit(int status);
 typedef __noreturn void (*app_launcher_t)(int argc, char **argv,
 					  char **envp, uintptr_t stack_top);
 void app_set_launcher(app_launcher_t fn);
-/* A scheduler runs the app in a thread on [stack, stack + size) and turns
- * the boot context into its idle thread; 'entry' never returns (it exits
- * the image). */
+/* A scheduler runs the app in a thread, on [stack, stack + size) when
+ * stack is given (a native app), else on a stack of its own (musl's
+ * start-up then moves to the app stack), and turns the boot context into
+ * its idle thread; 'entry' never returns (it exits the image). */
 typedef __noreturn void (*app_runner_t)(int (*entry)(void), void *stack,
 					size_t size);
 void app_set_runner(app_runner_t fn);

@@ -18,6 +18,7 @@
 #ifndef PITH_SYSCALL_H
 #define PITH_SYSCALL_H
 
+#include <stdbool.h>
 #include <pith/compiler.h>
 #include <generated/syscall_nr.h>
 
@@ -28,12 +29,21 @@ struct syscall_def {
 	const char *name;
 	const char *fmt;
 	syscall_fn_t fn;
+	bool frame;		/* fn takes the whole frame (clone) */
 };
 
 #define SYSCALL(sname, sfmt, sfn)					\
 	static const struct syscall_def __syscall_##sname __used	\
 	__section(".syscalls") __aligned(8) = {				\
-		NR_##sname, #sname, sfmt, (syscall_fn_t)(void *)(sfn)	\
+		NR_##sname, #sname, sfmt, (syscall_fn_t)(void *)(sfn), false \
+	}
+
+/* For handlers that need the caller's registers (clone): fn receives a
+ * pointer to the saved frame as its only argument. */
+#define SYSCALL_FRAME(sname, sfmt, sfn)					\
+	static const struct syscall_def __syscall_##sname __used	\
+	__section(".syscalls") __aligned(8) = {				\
+		NR_##sname, #sname, sfmt, (syscall_fn_t)(void *)(sfn), true \
 	}
 
 /* The name of a system call number, or NULL. */

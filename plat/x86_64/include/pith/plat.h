@@ -24,6 +24,16 @@ void plat_backtrace(uintptr_t rbp, void (*fn)(uintptr_t pc, void *arg),
 		    void *arg);
 void plat_dump_stack(void);
 
+/* The running thread's kernel stack: system calls (lib/posix) and
+ * interrupt frames of a preempted thread go there, never on an app's
+ * own stack. Set at every context switch. */
+extern uintptr_t kstack_bottom, kstack_top;
+static inline void plat_set_kernel_stack(uintptr_t bottom, uintptr_t top)
+{
+	kstack_bottom = bottom;
+	kstack_top = top;
+}
+
 /* The image's extent, from the linker script. */
 extern char __image_start[], __image_end[], __text_start[], __text_end[];
 extern char __rodata_start[], __rodata_end[], __data_start[];

@@ -41,5 +41,10 @@ typedef bool (*fault_describe_t)(uintptr_t addr, char *buf, size_t len);
 int trap_add_describe(fault_describe_t fn);
 void trap_catch(struct kjmp_buf *jb);
 const struct fault_info *trap_last_fault(void);
+/* lib/posix turns a fatal exception in a thread into a signal's default
+ * action: fn returns the exit status to power off with (128 + signal),
+ * or 0 to keep the kernel's panic status. It must not return to the
+ * faulting code. */
+void trap_set_fatal_hook(int (*fn)(const struct fault_info *fi));
 
 #endif

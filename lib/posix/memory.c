@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Memory calls on lib/mm's VM regions: mmap (anonymous, private or
+ * shared: one process, so the same), munmap (also partial), mprotect,
+ * mremap, madvise (advice only), and brk, which always refuses to move:
+ * musl's malloc then takes its memory from mmap, as it does on Linux when
+ * brk fails. Regions come zeroed with an unmapped guard page below.
+ */
+#include <pith/errno.h>
+#include <pith/mm.h>
+#include <pith/paging.h>
+#include <pith/string.h>
+#include <pith/syscall.h>
+
+#define PROT_READ	0x1
+#define PROT_WRITE	0x2
+#define PROT_EXEC	0x4
+#define MAP_SHARED	0x01
+#define MAP_PRIVATE	0x02
+#define MAP_FIXED	0x10
+#define MAP_ANONYMOUS	0x20
+#define MAP_GROWSDOWN	0x100
+#define MAP_STACK	0x20000
+#define MREMAP_MAYMOVE	1
+#define MREMAP_FIXED	2
+
+static unsigned int vmprot(long prot)
+{
+	return (prot & PROT_READ ? VM_READ : 0) |
+	       (prot & PROT_WRITE ? VM_WRITE | VM_READ : 0) |
+	       (prot & PROT_EXEC ? VM_EXEC | VM_READ : 0);
+}
+
+static long sys_mmap(long addr, long len, long prot, long flags, long fd,
+		     long off)
+{
+	void *p;
+
+	if (len <= 0 || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
+	    !(flags & (MAP_SHARED | MAP_PRIVATE)))
+		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS))
+		return -ENODEV;		/* file mappings come with lib/vfs */
+	if (flags & MAP_FIXED)
+		return -ENOMEM;		/* we choose every address */
+	p = vm_map(ALIGN_UP((size_t)len, PAGE_SIZE), vmprot(prot),
+		   flags & (MAP_STACK | MAP_GROWSDOWN) ? VM_STACK : 0, "mmap");
+	if (IS_ERR_OR_NULL(p))
+		return -ENOMEM;
+	return (long)p;
+}
+SYSCALL(mmap, "pxxxdx", sys_mmap);
+
+static long sys_munmap(long addr, long len)
+{
+	if ((addr & (PAGE_SIZE - 1)) || len <= 0)
+		return -EINVAL;
+	return vm_unmap((void *)addr, ALIGN_UP((size_t)len, PAGE_SIZE));
+}
+SYSCALL(munmap, "px", sys_munmap);
+
+static long sys_mprotect(long addr, long len, long prot)
+{
+	if ((addr & (PAGE_SIZE - 1)) ||
+	    (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	return vm_protect((void *)addr, ALIGN_UP((size_t)len, PAGE_SIZE),
+			  vmprot(prot));
+}
+SYSCALL(mprotect, "pxx", sys_mprotect);
+
+static long sys_mremap(long old, long old_len, long new_len, long flags,
+		       long new_addr)
+{
+	size_t o = ALIGN_UP((size_t)old_len, PAGE_SIZE);
+	size_t n = ALIGN_UP((size_t)new_len, PAGE_SIZE);
+	void *p;
+
+	if ((old & (PAGE_SIZE - 1)) || !n || (flags & MREMAP_FIXED))
+		return -EINVAL;
+	if (n <= o) {
+		if (n < o && vm_unmap((void *)(old + n), o - n))
+			return -EFAULT;
+		return old;
+	}
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;		/* growing in place is not offered */
+	p = vm_map(n, VM_READ | VM_WRITE, 0, "mmap");
+	if (IS_ERR_OR_NULL(p))
+		return -ENOMEM;
+	memcpy(p, (void *)old, o);
+	vm_unmap((void *)old, o);
+	return (long)p;
+}
+SYSCALL(mremap, "pxxxp", sys_mremap);
+
+static long sys_madvise(long addr, long len, long advice)
+{
+	return addr & (PAGE_SIZE - 1) ? -EINVAL : 0;
+}
+SYSCALL(madvise, "pxd", sys_madvise);
+
+static long sys_brk(long addr)
+{
+	return 0;	/* the break never moves: malloc falls back to mmap */
+}
+SYSCALL(brk, "p", sys_brk);

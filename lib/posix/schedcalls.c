@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scheduling and sleeping calls on lib/sched: sched_yield, the policy
+ * calls mapped onto the scheduler classes (SCHED_FIFO/RR onto the
+ * real-time class, SCHED_OTHER/BATCH onto CFS), nice as CFS weight,
+ * affinity (one CPU), nanosleep and clock_nanosleep.
+ */
+#include <pith/errno.h>
+#include <pith/sched.h>
+#include <pith/syscall.h>
+#include <pith/time.h>
+#include "posix.h"
+
+#define TIMER_ABSTIME	1
+#define PRIO_PROCESS	0
+
+struct timespec_k {
+	long sec, nsec;
+};
+
+/* tid 0 and the pid mean the caller; other tids are not looked up yet. */
+static struct thread *thread_of(long tid)
+{
+	return tid == 0 || tid == current->tid || tid == 1 ? current : NULL;
+}
+
+static long sys_sched_yield(void)
+{
+	yield();
+	return 0;
+}
+SYSCALL(sched_yield, "", sys_sched_yield);
+
+static long sys_sched_getaffinity(long pid, long len, long mask)
+{
+	if (len < 8)
+		return -EINVAL;
+	__builtin_memset((void *)mask, 0, len);
+	*(unsigned char *)mask = 1;	/* CPU 0 */
+	return 8;
+}
+SYSCALL(sched_getaffinity, "dup", sys_sched_getaffinity);
+
+static long sys_sched_setaffinity(long pid, long len, long mask)
+{
+	return len > 0 && (*(const unsigned char *)mask & 1) ? 0 : -EINVAL;
+}
+SYSCALL(sched_setaffinity, "dup", sys_sched_setaffinity);
+
+static long sys_sched_setscheduler(long pid, long policy, long param)
+{
+	struct thread *t = thread_of(pid);
+
+	if (!t)
+		return -ESRCH;
+	return sched_setattr(t, (int)policy, t->nice, *(const int *)param);
+}
+SYSCALL(sched_setscheduler, "ddp", sys_sched_setscheduler);
+
+static long sys_sched_getscheduler(long pid)
+{
+	struct thread *t = thread_of(pid);
+
+	return t ? t->policy : -ESRCH;
+}
+SYSCALL(sched_getscheduler, "d", sys_sched_getscheduler);
+
+static long sys_sched_setparam(long pid, long param)
+{
+	struct thread *t = thread_of(pid);
+
+	if (!t)
+		return -ESRCH;
+	return sched_setattr(t, t->policy, t->nice, *(const int *)param);
+}
+SYSCALL(sched_setparam, "dp", sys_sched_setparam);
+
+static long sys_sched_getparam(long pid, long param)
+{
+	struct thread *t = thread_of(pid);
+
+	if (!t)
+		return -ESRCH;
+	*(int *)param = t->rt_priority;
+	return 0;
+}
+SYSCALL(sched_getparam, "dp", sys_sched_getparam);
+
+static long sys_sched_get_priority_max(long policy)
+{
+	return policy == SCHED_FIFO || policy == SCHED_RR ? 99 :
+	       policy == SCHED_NORMAL || policy == SCHED_BATCH ? 0 : -EINVAL;
+}
+SYSCALL(sched_get_priority_max, "d", sys_sched_get_priority_max);
+
+static long sys_sched_get_priority_min(long policy)
+{
+	return policy == SCHED_FIFO || policy == SCHED_RR ? 1 :
+	       policy == SCHED_NORMAL || policy == SCHED_BATCH ? 0 : -EINVAL;
+}
+SYSCALL(sched_get_priority_min, "d", sys_sched_get_priority_min);
+
+static long sys_setpriority(long which, long who, long prio)
+{
+	struct thread *t = which == PRIO_PROCESS ? thread_of(who) : NULL;
+
+	if (!t)
+		return which == PRIO_PROCESS ? -ESRCH : -EINVAL;
+	prio = prio < -20 ? -20 : prio > 19 ? 19 : prio;
+	return sched_setattr(t, t->policy, (int)prio, t->rt_priority);
+}
+SYSCALL(setpriority, "ddd", sys_setpriority);
+
+static long sys_getpriority(long which, long who)
+{
+	struct thread *t = which == PRIO_PROCESS ? thread_of(who) : NULL;
+
+	if (!t)
+		return which == PRIO_PROCESS ? -ESRCH : -EINVAL;
+	return 20 - t->nice;	/* the kernel's form: 40..1 */
+}
+SYSCALL(getpriority, "dd", sys_getpriority);
+
+static long sleep_ns(uint64_t deadline, struct timespec_k *rem)
+{
+	sleep_until(deadline);
+	if (rem)
+		*rem = (struct timespec_k){ 0, 0 };
+	return 0;
+}
+
+static long sys_nanosleep(long req, long rem)
+{
+	const struct timespec_k *ts = (const struct timespec_k *)req;
+
+	if (ts->sec < 0 || ts->nsec < 0 || ts->nsec >= (long)NSEC_PER_SEC)
+		return -EINVAL;
+	return sleep_ns(ktime_get_ns() + ts->sec * NSEC_PER_SEC + ts->nsec,
+			(struct timespec_k *)rem);
+}
+SYSCALL(nanosleep, "pp", sys_nanosleep);
+
+static long sys_clock_nanosleep(long id, long flags, long req, long rem)
+{
+	const struct timespec_k *ts = (const struct timespec_k *)req;
+	uint64_t now, ns;
+
+	if (ts->sec < 0 || ts->nsec < 0 || ts->nsec >= (long)NSEC_PER_SEC)
+		return -EINVAL;
+	if (clock_read(id, &now))
+		return -EINVAL;
+	ns = ts->sec * NSEC_PER_SEC + ts->nsec;
+	if (flags & TIMER_ABSTIME)
+		ns = ns > now ? ns - now : 0;
+	return sleep_ns(ktime_get_ns() + ns, flags & TIMER_ABSTIME ? NULL :
+			(struct timespec_k *)rem);
+}
+SYSCALL(clock_nanosleep, "dxpp", sys_clock_nanosleep);

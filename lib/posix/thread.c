@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Threads for musl's pthreads on lib/sched: clone with the flags
+ * pthread_create uses (a new thread resumes after the syscall instruction
+ * with %rax = 0 on its own stack and TLS), exit with CLONE_CHILD_CLEARTID
+ * (zero the word, wake its futex: that is how pthread_join learns), the
+ * scheduling calls (policies, nice), sleeping, and CPU-time clocks.
+ */
+#include <pith/errno.h>
+#include <pith/irqflags.h>
+#include <pith/mm.h>
+#include <pith/printk.h>
+#include <pith/sched.h>
+#include <pith/syscall.h>
+#include <pith/time.h>
+#include "posix.h"
+
+#define CLONE_VM		0x00000100
+#define CLONE_THREAD		0x00010000
+#define CLONE_SETTLS		0x00080000
+#define CLONE_PARENT_SETTID	0x00100000
+#define CLONE_CHILD_CLEARTID	0x00200000
+#define CLONE_CHILD_SETTID	0x01000000
+#define KSTACK_SIZE		16384
+
+struct posix_thread {
+	uint32_t *clear_child_tid;
+	unsigned long robust_list;
+};
+
+/* What the child needs to resume after the syscall; see clone_return in
+ * entry.S for the layout. */
+struct clone_regs {
+	unsigned long rip, rflags, rsp, rdi, rsi, rdx, r10, r8, r9;
+};
+
+__noreturn void clone_return(const struct clone_regs *r);
+long futex_wake(uint32_t *uaddr, int n, uint32_t bitset, uint32_t *uaddr2,
+		int n2);
+
+static struct posix_thread *pt_of(struct thread *t)
+{
+	if (!t->posix)
+		t->posix = kzalloc(sizeof(struct posix_thread), GFP_KERNEL);
+	return t->posix;
+}
+
+static int clone_child(void *arg)
+{
+	struct clone_regs r = *(struct clone_regs *)arg;
+
+	kfree(arg);
+	clone_return(&r);
+}
+
+static long sys_clone(struct syscall_args *f)
+{
+	unsigned long flags = f->a[0], sp = f->a[1], tls = f->a[4];
+	struct thread_attr attr = { .stack_size = KSTACK_SIZE,
+				    .detached = true };
+	struct clone_regs *r;
+	struct thread *t;
+
+	if (!(flags & CLONE_VM) || !(flags & CLONE_THREAD)) {
+		pr_warn("posix: clone without CLONE_VM|CLONE_THREAD (a new "
+			"process): one image runs one program\n");
+		return -ENOSYS;
+	}
+	r = kmalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	*r = (struct clone_regs){ f->rip, f->rflags, sp, f->a[0], f->a[1],
+				  f->a[2], f->a[3], f->a[4], f->a[5] };
+	attr.policy = current->policy;
+	attr.nice = current->nice;
+	attr.rt_priority = current->rt_priority;
+	t = kthread_create_attr(clone_child, r, "pthread", &attr);
+	if (IS_ERR(t) || !pt_of(t)) {
+		kfree(r);
+		return -EAGAIN;
+	}
+	if (flags & CLONE_SETTLS)
+		t->fs_base = tls;
+	if (flags & CLONE_CHILD_CLEARTID)
+		pt_of(t)->clear_child_tid = (uint32_t *)f->a[3];
+	if (flags & CLONE_PARENT_SETTID)
+		*(int *)f->a[2] = t->tid;
+	if (flags & CLONE_CHILD_SETTID)
+		*(int *)f->a[3] = t->tid;
+	wake_up_process(t);
+	return t->tid;
+}
+SYSCALL_FRAME(clone, "xppppx", sys_clone);
+
+static long sys_exit(long status)
+{
+	struct posix_thread *pt = current->posix;
+
+	if (current->tid == 1)
+		return sys_exit_group(status);	/* the main thread: all */
+	if (pt && pt->clear_child_tid) {
+		*pt->clear_child_tid = 0;
+		futex_wake(pt->clear_child_tid, 1, ~0u, NULL, 0);
+	}
+	kfree(pt);
+	current->posix = NULL;
+	thread_exit((int)status);
+}
+SYSCALL(exit, "d", sys_exit);
+
+static long sys_gettid(void)
+{
+	return current->tid;
+}
+SYSCALL(gettid, "", sys_gettid);
+
+static long sys_set_tid_address(long ptr)
+{
+	struct posix_thread *pt = pt_of(current);
+
+	if (pt)
+		pt->clear_child_tid = (uint32_t *)ptr;
+	return current->tid;
+}
+SYSCALL(set_tid_address, "p", sys_set_tid_address);
+
+static long sys_set_robust_list(long head, long len)
+{
+	struct posix_thread *pt = pt_of(current);
+
+	if (len != 24)
+		return -EINVAL;
+	if (pt)
+		pt->robust_list = head;
+	return 0;
+}
+SYSCALL(set_robust_list, "pu", sys_set_robust_list);
+
+uint64_t posix_cputime_ns(bool thread_only)
+{
+	(void)thread_only;	/* one CPU: process time = thread time sum */
+	return current->se.sum_exec_runtime +
+	       (ktime_get_ns() - current->se.exec_start);
+}
