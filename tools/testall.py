@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """make test: every test Pith has, one summary line at the end.
 
-  1. host unit tests: lib/*/tests/host/*_test.c and plat/*/tests/host/*_test.c,
+  1. host unit tests: {lib,plat,drivers,apps}/*/tests/host/*_test.c,
      each built for Linux with AddressSanitizer and UBSan and run; KTAP out.
      A first line `// hosttest-cflags: ...` adds compiler flags.
   2. in-image tests: the ktest app built from its defconfig, booted on
@@ -49,7 +49,9 @@ def extra_cflags(path):
 def run_host():
     passed = failed = 0
     tests = sorted(glob.glob("lib/*/tests/host/*_test.c") +
-                   glob.glob("plat/*/tests/host/*_test.c"))
+                   glob.glob("plat/*/tests/host/*_test.c") +
+                   glob.glob("drivers/*/tests/host/*_test.c") +
+                   glob.glob("apps/*/tests/host/*_test.c"))
     os.makedirs(os.path.join(OUT, "host"), exist_ok=True)
     for src in tests:
         name = os.path.basename(src)[:-2]
