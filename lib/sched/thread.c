@@ -188,14 +188,15 @@ int sched_setattr(struct thread *t, int policy, int nice, int rt_priority)
 {
 	const struct sched_class *c = class_for_policy(policy);
 	unsigned long flags;
+	int old_prio;
 
 	if (!c || nice < -20 || nice > 19 || rt_priority < 0 ||
 	    rt_priority > 99 || ((policy == SCHED_FIFO ||
 				  policy == SCHED_RR) != (rt_priority > 0)))
 		return -EINVAL;
 	flags = local_irq_save();
-	if (t->on_rq && t != current)
-		t->class->dequeue(&runqueue, t);
+	old_prio = t->prio;
+	sched_change_begin(&runqueue, t);
 	t->policy = policy;
 	t->nice = nice;
 	t->rt_priority = rt_priority;
@@ -204,8 +205,7 @@ int sched_setattr(struct thread *t, int policy, int nice, int rt_priority)
 	t->prio = t->normal_prio;
 	t->class = c;
 	c->task_init(t);
-	if (t->on_rq && t != current)
-		c->enqueue(&runqueue, t, 0);
+	sched_change_end(&runqueue, t, old_prio);
 	local_irq_restore(flags);
 	return 0;
 }
