@@ -47,11 +47,20 @@ static void enqueue_thread(struct rq *rq, struct thread *t, int flags)
 	rq->nr_running++;
 }
 
+/*
+ * NOTE: the preempt_disable/enable pair makes a wake-up from preemptible
+ * thread context switch at once when the woken thread should preempt
+ * (an RT thread woken by a CFS one); from interrupts, or with interrupts
+ * off, the switch waits for the interrupt return or the next enable.
+ */
 bool wake_up_process(struct thread *t)
 {
-	unsigned long flags = local_irq_save();
 	struct rq *rq = &runqueue;
+	unsigned long flags;
 	bool woke = false;
+
+	preempt_disable();
+	flags = local_irq_save();
 
 	if (t->state != TASK_RUNNING && t->state != TASK_DEAD) {
 		int was_new = t->state == TASK_NEW;
@@ -71,6 +80,7 @@ bool wake_up_process(struct thread *t)
 		}
 	}
 	local_irq_restore(flags);
+	preempt_enable();
 	return woke;
 }
 
