@@ -271,26 +271,27 @@ static uint64_t fair_slice_left(struct rq *rq, struct thread *curr)
 	return ran < slice ? slice - ran : 0;
 }
 
-/* Make sure the slice timer will end curr's slice. */
+/*
+ * Make sure curr's slice ends on time now that it shares the CPU: arm the
+ * slice timer, or resched at once if curr already ran a whole slice
+ * (while it was alone, no timer was armed).
+ */
 static void arm_slice_timer(struct rq *rq, struct thread *curr)
 {
 	uint64_t left = fair_slice_left(rq, curr);
 
+	if (rq->cfs.nr_running <= 1)
+		return;
 	if (left)
 		hrtimer_start(&rq->slice_timer, rq->clock + left);
+	else
+		resched_curr(rq);
 }
 
 static void fair_tick(struct rq *rq, struct thread *curr)
 {
-	struct cfs_rq *cfs = &rq->cfs;
-
 	update_curr(rq);
-	if (cfs->nr_running <= 1)
-		return;
-	if (fair_slice_left(rq, curr) == 0)
-		resched_curr(rq);
-	else
-		arm_slice_timer(rq, curr);
+	arm_slice_timer(rq, curr);
 }
 
 static void fair_check_preempt(struct rq *rq, struct thread *t)

@@ -9,6 +9,7 @@
  * (SCHED_NORMAL, SCHED_BATCH; prio 100-139).
  */
 #include <pith/irqflags.h>
+#include <pith/preempt.h>
 #include <pith/printk.h>
 #include "sched.h"
 
@@ -49,9 +50,13 @@ void sched_classes_init(struct rq *rq)
  */
 void sched_set_prio(struct thread *t, int prio)
 {
-	unsigned long flags = local_irq_save();
 	struct rq *rq = &runqueue;
-	int old_prio = t->prio;
+	unsigned long flags;
+	int old_prio;
+
+	preempt_disable();	/* switch at the end if needed and allowed */
+	flags = local_irq_save();
+	old_prio = t->prio;
 
 	if (prio != old_prio && t->class) {
 		sched_change_begin(rq, t);
@@ -62,6 +67,7 @@ void sched_set_prio(struct thread *t, int prio)
 		sched_change_end(rq, t, old_prio);
 	}
 	local_irq_restore(flags);
+	preempt_enable();
 }
 
 void sched_tunables_print(void)

@@ -194,6 +194,7 @@ int sched_setattr(struct thread *t, int policy, int nice, int rt_priority)
 	    rt_priority > 99 || ((policy == SCHED_FIFO ||
 				  policy == SCHED_RR) != (rt_priority > 0)))
 		return -EINVAL;
+	preempt_disable();	/* switch at the end if t should give way */
 	flags = local_irq_save();
 	old_prio = t->prio;
 	sched_change_begin(&runqueue, t);
@@ -207,6 +208,7 @@ int sched_setattr(struct thread *t, int policy, int nice, int rt_priority)
 	c->task_init(t);
 	sched_change_end(&runqueue, t, old_prio);
 	local_irq_restore(flags);
+	preempt_enable();
 	return 0;
 }
 
