@@ -105,8 +105,15 @@ struct thread *kthread_create_attr(int (*fn)(void *), void *arg,
 	t->fs_base = 0;
 	t->pi_waiters = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&t->rt.run_list);
-	sched_setattr(t, a ? a->policy : SCHED_NORMAL, a ? a->nice : 0,
-		      a ? a->rt_priority : 0);
+	if (sched_setattr(t, a ? a->policy : SCHED_NORMAL, a ? a->nice : 0,
+			  a ? a->rt_priority : 0)) {
+		/* A bad policy/nice/priority: no class to run it in. */
+		if (t->stack_owned)
+			vm_unmap(t->stack, t->stack_size);
+		free_fpu_area(t->fpu);
+		kfree(t);
+		return ERR_PTR(-EINVAL);
+	}
 	unsigned long flags = local_irq_save();
 
 	t->tid = next_tid++;
