@@ -5,8 +5,9 @@
   1. host unit tests: {lib,plat,drivers,apps}/*/tests/host/*_test.c,
      each built for Linux with AddressSanitizer and UBSan and run; KTAP out.
      A first line `// hosttest-cflags: ...` adds compiler flags.
-  2. in-image tests: the ktest app built from its defconfig, booted on
-     microvm under the runner, its KTAP read; a crash or timeout fails.
+  2. in-image tests: the ktest apps (ktest: cooperative scheduler,
+     ktest-preempt: rt over CFS) built from their defconfigs, booted on
+     microvm under the runner, their KTAP read; a crash or timeout fails.
   3. pytest: the tools' own tests and the boot tests in tests/boot.
 
 The last line is `N passed, N failed`; the exit status is 0 only when
@@ -82,24 +83,38 @@ def run_host():
     return passed, failed
 
 
-def run_ktest():
-    mk = ["make", "--no-print-directory", "APP=ktest"]
+# The in-image test apps: one per scheduler configuration.
+KTEST_APPS = ("ktest", "ktest-preempt")
+
+
+def run_ktest_app(app):
+    mk = ["make", "--no-print-directory", "APP=" + app]
     for goal in ("defconfig", "all"):
         r = subprocess.run(mk + [goal], capture_output=True, text=True)
         if r.returncode:
-            log("ktest: build failed\n%s" % (r.stdout + r.stderr)[-4000:])
+            log("%s: build failed\n%s" % (app, (r.stdout + r.stderr)[-4000:]))
             return 0, 1
     r = subprocess.run(["tools/run", "--quiet", "--timeout", "600",
-                        "--mem", "128M", "build/ktest/ktest"],
+                        "--mem", "128M", "build/%s/%s" % (app, app)],
                        capture_output=True, text=True, stdin=subprocess.DEVNULL)
     res = ktap.parse(r.stdout)
     p, f = res.passed, res.failed + res.missing
     if r.returncode != res.failed or res.errors or not res.header_seen:
-        log("ktest: exit status %d, %d failed cases, problems: %s\n%s" %
-            (r.returncode, res.failed, res.errors, r.stdout[-4000:]))
+        log("%s: exit status %d, %d failed cases, problems: %s\n%s" %
+            (app, r.returncode, res.failed, res.errors, r.stdout[-4000:]))
         f = max(f, 1)
+    log("-- %s" % app)
     ktap.report(res, summary=True)
     return p, f
+
+
+def run_ktest():
+    passed = failed = 0
+    for app in KTEST_APPS:
+        p, f = run_ktest_app(app)
+        passed += p
+        failed += f
+    return passed, failed
 
 
 def run_pytest():

@@ -28,6 +28,11 @@ static void coop_block(struct rq *rq, struct thread *prev)
 	prev->se.sum_exec_runtime += rq->clock - prev->se.exec_start;
 }
 
+static void coop_set_curr(struct rq *rq, struct thread *curr)
+{
+	curr->se.exec_start = rq->clock;
+}
+
 static struct thread *coop_pick_next(struct rq *rq)
 {
 	struct thread *t = list_first_entry_or_null(&rq->coop, struct thread,
@@ -63,6 +68,7 @@ const struct sched_class coop_sched_class = {
 	.dequeue = coop_dequeue,
 	.put_prev = coop_put_prev,
 	.block = coop_block,
+	.set_curr = coop_set_curr,
 	.pick_next = coop_pick_next,
 	.check_preempt = coop_check_preempt,
 	.slice_left = coop_slice_left,
@@ -75,6 +81,12 @@ const struct sched_class *class_for_policy(int policy)
 	return policy == SCHED_NORMAL || policy == SCHED_FIFO ||
 	       policy == SCHED_RR || policy == SCHED_BATCH ?
 	       &coop_sched_class : NULL;
+}
+
+/* Priority inheritance has nothing to reorder here: only record it. */
+void sched_set_prio(struct thread *t, int prio)
+{
+	t->prio = prio;
 }
 
 void sched_classes_init(struct rq *rq)

@@ -48,11 +48,20 @@ static void enqueue_thread(struct rq *rq, struct thread *t, int flags)
 	rq->nr_running++;
 }
 
+/*
+ * NOTE: the preempt_disable/enable pair makes a wake-up from preemptible
+ * thread context switch at once when the woken thread should preempt
+ * (an RT thread woken by a CFS one); from interrupts, or with interrupts
+ * off, the switch waits for the interrupt return or the next enable.
+ */
 bool wake_up_process(struct thread *t)
 {
-	unsigned long flags = local_irq_save();
 	struct rq *rq = &runqueue;
+	unsigned long flags;
 	bool woke = false;
+
+	preempt_disable();
+	flags = local_irq_save();
 
 	if (t->state != TASK_RUNNING && t->state != TASK_DEAD) {
 		int was_new = t->state == TASK_NEW;
@@ -72,7 +81,44 @@ bool wake_up_process(struct thread *t)
 		}
 	}
 	local_irq_restore(flags);
+	preempt_enable();
 	return woke;
+}
+
+/*
+ * A change of t's class, priority or weight happens between these two:
+ * a queued thread leaves its class's queue and is enqueued again (flags
+ * 0), the running thread is accounted out of its old class (block) and
+ * into its new one (set_curr). Interrupts must be off.
+ */
+void sched_change_begin(struct rq *rq, struct thread *t)
+{
+	if (!t->on_rq || t == rq->idle)
+		return;
+	update_rq_clock(rq);
+	if (t == rq->curr)
+		t->class->block(rq, t);
+	else
+		t->class->dequeue(rq, t);
+}
+
+void sched_change_end(struct rq *rq, struct thread *t, int old_prio)
+{
+	if (!t->on_rq || t == rq->idle)
+		return;
+	if (t == rq->curr) {
+		t->class->set_curr(rq, t);
+		/* Less urgent now (a PI boost ended, a higher nice): another
+		 * thread may have to run first. */
+		if (t->prio > old_prio)
+			resched_curr(rq);
+		return;
+	}
+	t->class->enqueue(rq, t, 0);
+	if (rq->curr == rq->idle)
+		resched_curr(rq);
+	else
+		rq->curr->class->check_preempt(rq, t);
 }
 
 static void arm_slice(struct rq *rq, struct thread *next)

@@ -106,8 +106,15 @@ struct thread *kthread_create_attr(int (*fn)(void *), void *arg,
 	t->fs_base = 0;
 	t->pi_waiters = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&t->rt.run_list);
-	sched_setattr(t, a ? a->policy : SCHED_NORMAL, a ? a->nice : 0,
-		      a ? a->rt_priority : 0);
+	if (sched_setattr(t, a ? a->policy : SCHED_NORMAL, a ? a->nice : 0,
+			  a ? a->rt_priority : 0)) {
+		/* A bad policy/nice/priority: no class to run it in. */
+		if (t->stack_owned)
+			vm_unmap(t->stack, t->stack_size);
+		free_fpu_area(t->fpu);
+		kfree(t);
+		return ERR_PTR(-EINVAL);
+	}
 	unsigned long flags = local_irq_save();
 
 	t->tid = next_tid++;
@@ -189,14 +196,16 @@ int sched_setattr(struct thread *t, int policy, int nice, int rt_priority)
 {
 	const struct sched_class *c = class_for_policy(policy);
 	unsigned long flags;
+	int old_prio;
 
 	if (!c || nice < -20 || nice > 19 || rt_priority < 0 ||
 	    rt_priority > 99 || ((policy == SCHED_FIFO ||
 				  policy == SCHED_RR) != (rt_priority > 0)))
 		return -EINVAL;
+	preempt_disable();	/* switch at the end if t should give way */
 	flags = local_irq_save();
-	if (t->on_rq && t != current)
-		t->class->dequeue(&runqueue, t);
+	old_prio = t->prio;
+	sched_change_begin(&runqueue, t);
 	t->policy = policy;
 	t->nice = nice;
 	t->rt_priority = rt_priority;
@@ -205,9 +214,9 @@ int sched_setattr(struct thread *t, int policy, int nice, int rt_priority)
 	t->prio = t->normal_prio;
 	t->class = c;
 	c->task_init(t);
-	if (t->on_rq && t != current)
-		c->enqueue(&runqueue, t, 0);
+	sched_change_end(&runqueue, t, old_prio);
 	local_irq_restore(flags);
+	preempt_enable();
 	return 0;
 }
 

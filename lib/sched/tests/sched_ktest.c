@@ -148,6 +148,20 @@ static void sched_thread_stack_overflow_is_reported(struct ktest *t)
 		     0);
 }
 
+static void sched_create_bad_attr_is_einval(struct ktest *t)
+{
+	struct thread_attr fifo0 = { .policy = SCHED_FIFO, .rt_priority = 0 };
+	struct thread_attr nice20 = { .nice = 20 };
+	int before = sched_nr_threads();
+	struct thread *th;
+
+	th = kthread_create_attr(return_arg, NULL, "bad", &fifo0);
+	KT_EXPECT_EQ(t, PTR_ERR(th), -EINVAL);
+	th = kthread_create_attr(return_arg, NULL, "bad", &nice20);
+	KT_EXPECT_EQ(t, PTR_ERR(th), -EINVAL);
+	KT_EXPECT_EQ(t, sched_nr_threads(), before);
+}
+
 static struct ktest_case sched_cases[] = {
 	KTEST_CASE(sched_thread_join_returns_exit_code),
 	KTEST_CASE(sched_msleep_sleeps_at_least),
@@ -155,6 +169,7 @@ static struct ktest_case sched_cases[] = {
 	KTEST_CASE(sched_wake_up_wakes_one_exclusive),
 	KTEST_CASE(sched_fpu_state_survives_switches),
 	KTEST_CASE(sched_thread_stack_overflow_is_reported),
+	KTEST_CASE(sched_create_bad_attr_is_einval),
 	{}
 };
 KTEST_SUITE(sched, sched_cases);

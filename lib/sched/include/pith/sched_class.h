@@ -19,8 +19,10 @@
 #define PUT_YIELD	0x1	/* put_prev from yield() */
 
 struct cfs_rq {
-	struct rb_root_cached tasks;	/* by vruntime */
-	uint64_t min_vruntime;
+	struct rb_root_cached tasks;	/* by vruntime, curr not included */
+	struct thread *curr;		/* running CFS thread, or NULL */
+	struct thread *skip;		/* yielded: pick another if any */
+	uint64_t min_vruntime;		/* never decreases */
 	unsigned long load;		/* sum of queued + running weights */
 	unsigned int nr_running;	/* queued + running */
 };
@@ -49,6 +51,9 @@ struct sched_class {
 	void (*put_prev)(struct rq *rq, struct thread *prev, int flags);
 	/* prev blocks or exits: account and forget */
 	void (*block)(struct rq *rq, struct thread *prev);
+	/* rq->curr just joined this class (policy or priority change):
+	 * account it as running, as if pick_next had returned it */
+	void (*set_curr)(struct rq *rq, struct thread *curr);
 	struct thread *(*pick_next)(struct rq *rq);
 	/* t just became runnable: set need_resched if it should preempt */
 	void (*check_preempt)(struct rq *rq, struct thread *t);
@@ -72,5 +77,9 @@ static inline uint64_t rq_clock(struct rq *rq)
 
 void update_rq_clock(struct rq *rq);
 void resched_curr(struct rq *rq);
+/* Around a change of t's class, prio or weight (interrupts off):
+ * take it out of its class, change, put it back (see core.c). */
+void sched_change_begin(struct rq *rq, struct thread *t);
+void sched_change_end(struct rq *rq, struct thread *t, int old_prio);
 
 #endif
