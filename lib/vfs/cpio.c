@@ -7,7 +7,8 @@
  * a damaged archive yields an error with the reason, never a read past
  * the buffer.
  *
- * Interface: cpio_next(buf, size, &off, &entry) -> 1 entry, 0 end,
+ * Interface: cpio_next(buf, size, &off, &entry) -> 1 entry, 0 end
+ * (the trailer, or the end of the buffer at an entry boundary),
  * -EINVAL (entry.why says why; entry.name may be NULL);
  * cpio_clean_path(name, out, len) -> 0 or -EINVAL (".." escapes the root).
  */
@@ -61,6 +62,8 @@ int cpio_next(const uint8_t *buf, size_t size, size_t *off,
 	size_t at = *off, name_end, data_at;
 
 	*e = (struct cpio_entry){ .offset = at };
+	if (at == size)
+		return 0;	/* no trailer: tolerated, as Linux does */
 	if (at > size || size - at < HDR_LEN)
 		return bad(e, "truncated header");
 	if (memcmp(buf + at, "07070", 5) ||
