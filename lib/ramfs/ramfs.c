@@ -36,6 +36,9 @@ static unsigned long limit_pages = (unsigned long)CONFIG_LIBRAMFS_MAX_MB *
 
 static const struct inode_operations ramfs_dir_iops;
 static const struct inode_operations ramfs_file_iops;
+static const struct inode_operations ramfs_special_iops = {
+	.setattr = simple_setattr,
+};
 
 void ramfs_get_stats(struct ramfs_stats *st)
 {
@@ -125,9 +128,10 @@ static struct inode *ramfs_new_inode(struct super_block *sb, umode_t mode,
 	} else if (S_ISLNK(mode)) {
 		inode->i_op = &simple_symlink_inode_operations;
 	} else {
-		inode->i_op = &simple_symlink_inode_operations;
+		/* Device, FIFO, socket nodes: no driver yet, open -> EINVAL
+		 * on read/write. */
+		inode->i_op = &ramfs_special_iops;
 	}
-	/* BSD rule for setgid directories is not needed: one user. */
 	stats.inodes++;
 	return inode;
 }

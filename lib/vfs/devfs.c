@@ -195,6 +195,10 @@ static const struct inode_operations devfs_dir_iops = {
 	.lookup = simple_lookup,
 };
 
+static const struct inode_operations devfs_node_iops = {
+	.setattr = simple_setattr,
+};
+
 static int devfs_add(struct super_block *sb, unsigned int i)
 {
 	struct dentry *d = d_alloc(sb->s_root, devices[i].name,
@@ -208,7 +212,7 @@ static int devfs_add(struct super_block *sb, unsigned int i)
 	}
 	inode->i_fop = devices[i].fops;
 	inode->i_rdev = (devices[i].major << 8) | devices[i].minor;
-	inode->i_op = &simple_symlink_inode_operations;	/* setattr */
+	inode->i_op = &devfs_node_iops;
 	d_instantiate(d, inode);
 	dput(d);		/* the cache keeps the positive dentry */
 	return 0;

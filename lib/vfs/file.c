@@ -23,6 +23,8 @@ struct file *alloc_file(struct path *path, int flags,
 {
 	struct file *f = kzalloc(sizeof(*f), GFP_KERNEL);
 	int acc = flags & O_ACCMODE;
+	bool rd = acc == O_RDONLY || acc == O_RDWR;
+	bool wr = acc == O_WRONLY || acc == O_RDWR;
 
 	if (!f)
 		return NULL;
@@ -33,8 +35,7 @@ struct file *alloc_file(struct path *path, int flags,
 	if (flags & O_PATH)
 		f->f_mode = FMODE_PATH;
 	else
-		f->f_mode = (acc == O_RDONLY || acc == O_RDWR ? FMODE_READ : 0) |
-			    (acc == O_WRONLY || acc == O_RDWR ? FMODE_WRITE : 0);
+		f->f_mode = (rd ? FMODE_READ : 0) | (wr ? FMODE_WRITE : 0);
 	f->f_op = fops;
 	if (path) {
 		f->f_path = *path;

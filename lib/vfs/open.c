@@ -137,7 +137,7 @@ static int do_open(struct path *path, int flags, bool created,
 	if (f->f_op && f->f_op->open) {
 		err = f->f_op->open(inode, f);
 		if (err) {
-			f->f_op = NULL;		/* no release for a failed open */
+			f->f_op = NULL;	/* no release for a failed open */
 			fput(f);
 			return err;
 		}
