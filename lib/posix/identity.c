@@ -134,13 +134,3 @@ static long sys_execve(long path)
 	return no_processes("execve");
 }
 SYSCALL(execve, "s", sys_execve);
-
-static long sys_umask(long mask)
-{
-	static long cur = 022;
-	long old = cur;
-
-	cur = mask & 0777;
-	return old;
-}
-SYSCALL(umask, "x", sys_umask);

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 """Differential POSIX tests: each program in tests/posix is built natively
 (gcc, glibc) and as a Pith image (musl), run both ways with the same
-arguments and environment, and their output and exit status compared.
+arguments and environment (on Linux in an empty temporary directory, on
+Pith in ramfs), and their output and exit status compared.
 A program killed by a signal on Linux must end with 128 + signal on Pith
 (the log line says so; the host sees it modulo 128: QEMU's exit device
 carries 7 bits).
@@ -40,9 +41,9 @@ def build_pith(name):
     return os.path.join(ROOT, build, "posixprog")
 
 
-def run_native(exe, args, env):
+def run_native(exe, args, env, cwd):
     r = subprocess.run([exe] + args, capture_output=True, text=True,
-                       env=env, timeout=120)
+                       env=env, timeout=120, cwd=cwd)
     rc = r.returncode if r.returncode >= 0 else 128 - r.returncode
     return rc, r.stdout.splitlines()
 
@@ -68,13 +69,15 @@ CASES = [
     ("exits", ["exit"], {}),
     ("exits", ["abort"], {}),
     ("exits", ["raise"], {}),
+    ("fsops", [], {}),
 ]
 
 
 @pytest.mark.parametrize("name,args,env", CASES,
                          ids=["-".join([c[0]] + c[1]) for c in CASES])
-def test_same_as_linux(name, args, env):
-    native = run_native(build_native(name), args, env)
+def test_same_as_linux(name, args, env, tmp_path):
+    # On Linux in an empty temporary directory; on Pith in ramfs's root.
+    native = run_native(build_native(name), args, env, str(tmp_path))
     rc, lines, raw = run_pith(build_pith(name), args, env)
     assert lines == native[1], raw
     # QEMU's exit device carries 7 bits; the kernel logs the full status.

@@ -49,6 +49,7 @@
 #define ELOOP		40
 #define ETIMEDOUT	110
 #define EOVERFLOW	75
+#define EOPNOTSUPP	95
 #define EUCLEAN		117
 #endif
 

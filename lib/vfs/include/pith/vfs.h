@@ -1,0 +1,427 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The VFS: Linux's file objects in miniature. A `struct file` is an open
+ * thing (regular file, directory, device, pipe); it points at a dentry (a
+ * name in the tree) whose inode is the object itself. Paths are walked
+ * through the dentry cache; file systems fill it on a miss. Mounts graft
+ * one file system's root over a directory of another.
+ *
+ * Interface (file system providers):
+ *   register_filesystem(&fstype)          at the subsys init level
+ *   fs->mount(fs, flags, data) -> sb      make a super block with s_root
+ *   new_inode(sb) / iput(inode)           inodes, counted
+ *   d_instantiate(dentry, inode)          a negative dentry becomes positive
+ *   simple_*                              helpers for file systems whose
+ *                                         dentry tree is the directory
+ *                                         (ramfs, devfs): lookup, link,
+ *                                         unlink, rmdir, rename, readdir
+ * Interface (kernel users; the system calls in syscalls*.c use the same):
+ *   vfs_open(dirfd_path, name, flags, mode, &file)   then fput(file)
+ *   vfs_read / vfs_write / vfs_llseek(file, ...)
+ *   vfs_mkdir / vfs_unlink / vfs_rmdir / vfs_symlink / vfs_link /
+ *   vfs_rename (at AT_FDCWD-style start paths), vfs_mount(path, fstype)
+ *   fd_install(file, cloexec) -> fd, fget(fd) / fput(file), fd_close(fd)
+ *   anon_file(fops, priv, mode, flags)    a file with no name (pipes)
+ *
+ * Context: thread context only; a call may sleep in a file's read or
+ * write. One CPU and a non-preemptive namespace are assumed: see README.
+ */
+#ifndef PITH_VFS_H
+#define PITH_VFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <pith/compiler.h>
+#include <pith/errno.h>
+#include <pith/list.h>
+#include <pith/rbtree.h>
+
+typedef int64_t loff_t;
+typedef long ssize_t_k;
+typedef uint32_t umode_t;
+typedef uint64_t dev_t_k;
+
+#define PATH_MAX_K	4096
+#define NAME_MAX_K	255
+#define MAXSYMLINKS	40
+
+/* Mode bits (Linux values). */
+#define S_IFMT		0170000
+#define S_IFSOCK	0140000
+#define S_IFLNK		0120000
+#define S_IFREG		0100000
+#define S_IFBLK		0060000
+#define S_IFDIR		0040000
+#define S_IFCHR		0020000
+#define S_IFIFO		0010000
+#define S_ISUID		04000
+#define S_ISGID		02000
+#define S_ISVTX		01000
+#define S_IALLUGO	07777
+#define S_ISDIR(m)	(((m) & S_IFMT) == S_IFDIR)
+#define S_ISREG(m)	(((m) & S_IFMT) == S_IFREG)
+#define S_ISLNK(m)	(((m) & S_IFMT) == S_IFLNK)
+#define S_ISCHR(m)	(((m) & S_IFMT) == S_IFCHR)
+#define S_ISFIFO(m)	(((m) & S_IFMT) == S_IFIFO)
+
+/* Open flags (Linux x86-64 values). */
+#define O_ACCMODE	00000003
+#define O_RDONLY	00000000
+#define O_WRONLY	00000001
+#define O_RDWR		00000002
+#define O_CREAT		00000100
+#define O_EXCL		00000200
+#define O_NOCTTY	00000400
+#define O_TRUNC		00001000
+#define O_APPEND	00002000
+#define O_NONBLOCK	00004000
+#define O_DSYNC		00010000
+#define O_LARGEFILE	00100000
+#define O_DIRECTORY	00200000
+#define O_NOFOLLOW	00400000
+#define O_NOATIME	01000000
+#define O_CLOEXEC	02000000
+#define O_PATH		010000000
+#define O_TMPFILE	020200000
+
+/* *at() flags and the current-directory marker. */
+#define AT_FDCWD		(-100)
+#define AT_SYMLINK_NOFOLLOW	0x100
+#define AT_REMOVEDIR		0x200
+#define AT_SYMLINK_FOLLOW	0x400
+#define AT_EACCESS		0x200
+#define AT_EMPTY_PATH		0x1000
+
+#define SEEK_SET_K	0
+#define SEEK_CUR_K	1
+#define SEEK_END_K	2
+#define SEEK_DATA_K	3
+#define SEEK_HOLE_K	4
+
+#ifndef RENAME_NOREPLACE	/* host unit tests see stdio.h's */
+#define RENAME_NOREPLACE	1
+#define RENAME_EXCHANGE		2
+#endif
+
+/* Directory entry types (getdents64 d_type). */
+#define DT_UNKNOWN	0
+#define DT_FIFO		1
+#define DT_CHR		2
+#define DT_DIR		4
+#define DT_BLK		6
+#define DT_REG		8
+#define DT_LNK		10
+#define DT_SOCK		12
+
+/* Poll bits. */
+#define POLLIN_K	0x001
+#define POLLPRI_K	0x002
+#define POLLOUT_K	0x004
+#define POLLERR_K	0x008
+#define POLLHUP_K	0x010
+#define POLLNVAL_K	0x020
+#define POLLRDNORM_K	0x040
+#define POLLWRNORM_K	0x100
+
+struct file;
+struct inode;
+struct dentry;
+struct super_block;
+struct vfsmount;
+struct poll_table_struct;
+struct wait_queue_head;
+
+struct timespec_k {
+	int64_t tv_sec;
+	long tv_nsec;
+};
+
+/* Linux x86-64 struct stat, as the stat family fills it. */
+struct kstat {
+	uint64_t st_dev;
+	uint64_t st_ino;
+	uint64_t st_nlink;
+	uint32_t st_mode;
+	uint32_t st_uid;
+	uint32_t st_gid;
+	uint32_t __pad0;
+	uint64_t st_rdev;
+	int64_t st_size;
+	int64_t st_blksize;
+	int64_t st_blocks;
+	struct timespec_k st_atim, st_mtim, st_ctim;
+	long __reserved[3];
+};
+
+/* readdir: the file system calls actor for each entry from ctx->pos on;
+ * actor returns false when the caller's buffer is full. */
+struct dir_context {
+	bool (*actor)(struct dir_context *ctx, const char *name, int len,
+		      loff_t next_pos, uint64_t ino, unsigned int type);
+	loff_t pos;
+};
+
+struct file_operations {
+	long (*read)(struct file *f, void *buf, size_t len, loff_t *pos);
+	long (*write)(struct file *f, const void *buf, size_t len,
+		      loff_t *pos);
+	loff_t (*llseek)(struct file *f, loff_t off, int whence);
+	/* Readiness (POLL*_K bits); pt may be NULL (just asking). */
+	unsigned int (*poll)(struct file *f, struct poll_table_struct *pt);
+	long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
+	int (*fsync)(struct file *f, int datasync);
+	int (*iterate)(struct file *f, struct dir_context *ctx);
+	int (*open)(struct inode *inode, struct file *f);
+	int (*release)(struct inode *inode, struct file *f);
+};
+
+/* Attribute changes for setattr (ATTR_* say which fields are valid). */
+#define ATTR_MODE	0x01
+#define ATTR_SIZE	0x08
+#define ATTR_ATIME	0x10
+#define ATTR_MTIME	0x20
+#define ATTR_CTIME	0x40
+
+struct iattr {
+	unsigned int ia_valid;
+	umode_t ia_mode;
+	loff_t ia_size;
+	struct timespec_k ia_atime, ia_mtime;
+};
+
+struct inode_operations {
+	/* Fill d (d_instantiate) or leave it negative; NULL or ERR_PTR. */
+	struct dentry *(*lookup)(struct inode *dir, struct dentry *d);
+	int (*create)(struct inode *dir, struct dentry *d, umode_t mode);
+	int (*link)(struct dentry *old, struct inode *dir, struct dentry *d);
+	int (*unlink)(struct inode *dir, struct dentry *d);
+	int (*symlink)(struct inode *dir, struct dentry *d, const char *tgt);
+	int (*mkdir)(struct inode *dir, struct dentry *d, umode_t mode);
+	int (*rmdir)(struct inode *dir, struct dentry *d);
+	int (*mknod)(struct inode *dir, struct dentry *d, umode_t mode,
+		     dev_t_k dev);
+	/* Inode-level work of a rename; the VFS moves the dentries. */
+	int (*rename)(struct inode *odir, struct dentry *od,
+		      struct inode *ndir, struct dentry *nd,
+		      unsigned int flags);
+	const char *(*get_link)(struct dentry *d);
+	int (*setattr)(struct dentry *d, struct iattr *ia);
+};
+
+struct super_operations {
+	/* Free the file system's data of an inode nobody uses any more. */
+	void (*evict_inode)(struct inode *inode);
+	void (*put_super)(struct super_block *sb);
+};
+
+/*
+ * Legend: [N] namespace (see README: one CPU, no preemption inside a
+ * VFS call), [F] the owning file system.
+ */
+struct inode {
+	uint64_t i_ino;
+	umode_t i_mode;			/* [N] */
+	uint32_t i_uid, i_gid;
+	unsigned int i_nlink;		/* [N] */
+	dev_t_k i_rdev;
+	loff_t i_size;			/* [F] */
+	uint64_t i_blocks;		/* [F] 512-byte units */
+	struct timespec_k i_atime, i_mtime, i_ctime;
+	int i_count;			/* [N] dentries + files + holders */
+	const struct inode_operations *i_op;
+	const struct file_operations *i_fop;
+	struct super_block *i_sb;
+	char *i_link;			/* symlink target (kmalloc'd) */
+	void *i_private;		/* [F] */
+};
+
+#define DNAME_INLINE_LEN	40
+
+#define DCACHE_UNHASHED		0x1	/* removed from its parent */
+#define DCACHE_MOUNTED		0x2	/* a mount covers it */
+#define DCACHE_NEG_LRU		0x4	/* on the negative-dentry LRU */
+
+struct dentry {
+	int d_count;			/* [N] refs: users + children */
+	unsigned int d_flags;		/* [N] DCACHE_* */
+	struct inode *d_inode;		/* NULL: negative */
+	struct dentry *d_parent;	/* itself for a root */
+	struct super_block *d_sb;
+	char *d_name;
+	unsigned int d_len;
+	struct rb_node d_node;		/* in parent's d_children, by name */
+	struct rb_root d_children;	/* every cached child */
+	struct rb_node d_seq_node;	/* in parent's d_order, by d_seq */
+	struct rb_root d_order;		/* positive children, readdir order */
+	uint64_t d_seq;			/* readdir position in the parent */
+	uint64_t d_next_seq;
+	struct list_head d_lru;		/* negative-dentry LRU */
+	char d_iname[DNAME_INLINE_LEN];
+};
+
+struct super_block {
+	struct file_system_type *s_type;
+	const struct super_operations *s_op;
+	struct dentry *s_root;
+	dev_t_k s_dev;
+	unsigned long s_blocksize;
+	uint64_t s_next_ino;
+	void *s_fs_info;		/* [F] */
+};
+
+struct file_system_type {
+	const char *name;
+	/* A new super block with s_root set, or ERR_PTR. */
+	struct super_block *(*mount)(struct file_system_type *fs, int flags,
+				     const void *data);
+	void (*kill_sb)(struct super_block *sb);
+	struct list_head list;
+};
+
+struct vfsmount {
+	struct dentry *mnt_root;
+	struct super_block *mnt_sb;
+	struct vfsmount *mnt_parent;	/* itself for the root mount */
+	struct dentry *mnt_mountpoint;
+	int mnt_count;			/* [N] the mount + every path */
+	struct list_head mnt_list;
+};
+
+struct path {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+};
+
+/* Mode the file was opened with. */
+#define FMODE_READ	0x1
+#define FMODE_WRITE	0x2
+#define FMODE_LSEEK	0x4
+#define FMODE_PATH	0x8
+
+struct file {
+	int f_count;			/* [N] fd table slots + holders */
+	unsigned int f_flags;		/* O_* as the app gave them */
+	unsigned int f_mode;		/* FMODE_* */
+	loff_t f_pos;
+	const struct file_operations *f_op;
+	struct path f_path;
+	struct inode *f_inode;
+	void *private_data;
+};
+
+/* ---- file system providers ---- */
+
+int register_filesystem(struct file_system_type *fs);
+struct file_system_type *get_fs_type(const char *name);
+/* A super block with a fresh anonymous device number. */
+struct super_block *sget(struct file_system_type *fs,
+			 const struct super_operations *ops);
+struct inode *new_inode(struct super_block *sb, umode_t mode);
+struct inode *igrab(struct inode *inode);
+void iput(struct inode *inode);
+/* Set atime/mtime/ctime to now. */
+void inode_touch(struct inode *inode, bool a, bool m, bool c);
+struct timespec_k current_time_k(void);
+void d_instantiate(struct dentry *d, struct inode *inode);
+struct dentry *d_alloc_root(struct super_block *sb, struct inode *inode);
+struct dentry *dget(struct dentry *d);
+void dput(struct dentry *d);
+/* Remove a name: unhash d (it lives on while referenced). */
+void d_delete(struct dentry *d);
+/* True when dir has no positive children. */
+bool d_empty_dir(struct dentry *dir);
+unsigned int dt_type(umode_t mode);
+
+/* Helpers for a file system whose dentry tree is its directory. */
+struct dentry *simple_lookup(struct inode *dir, struct dentry *d);
+int simple_link(struct dentry *old, struct inode *dir, struct dentry *d);
+int simple_unlink(struct inode *dir, struct dentry *d);
+int simple_rmdir(struct inode *dir, struct dentry *d);
+int simple_rename(struct inode *odir, struct dentry *od,
+		  struct inode *ndir, struct dentry *nd, unsigned int flags);
+int simple_setattr(struct dentry *d, struct iattr *ia);
+const char *simple_get_link(struct dentry *d);
+int dcache_readdir(struct file *f, struct dir_context *ctx);
+loff_t generic_file_llseek(struct file *f, loff_t off, int whence);
+extern const struct file_operations simple_dir_operations;
+extern const struct inode_operations simple_symlink_inode_operations;
+
+/* ---- kernel users ---- */
+
+/* The starting point for a relative name: AT_FDCWD or a directory fd. */
+int vfs_open(int dirfd, const char *name, int flags, umode_t mode,
+	     struct file **out);
+long vfs_read(struct file *f, void *buf, size_t len);
+long vfs_write(struct file *f, const void *buf, size_t len);
+long vfs_pread(struct file *f, void *buf, size_t len, loff_t pos);
+long vfs_pwrite(struct file *f, const void *buf, size_t len, loff_t pos);
+loff_t vfs_llseek(struct file *f, loff_t off, int whence);
+int vfs_mkdir(int dirfd, const char *name, umode_t mode);
+int vfs_mknod(int dirfd, const char *name, umode_t mode, dev_t_k dev);
+int vfs_unlink(int dirfd, const char *name);
+int vfs_rmdir(int dirfd, const char *name);
+int vfs_symlink(const char *target, int dirfd, const char *name);
+int vfs_link(int odfd, const char *old, int ndfd, const char *new,
+	     int flags);
+int vfs_rename(int odfd, const char *old, int ndfd, const char *new,
+	       unsigned int flags);
+int vfs_readlink(int dirfd, const char *name, char *buf, size_t len);
+int vfs_stat(int dirfd, const char *name, int flags, struct kstat *st);
+int vfs_fstat(struct file *f, struct kstat *st);
+int vfs_truncate(struct dentry *d, loff_t len);
+int vfs_setattr(struct dentry *d, struct iattr *ia);
+int vfs_iterate(struct file *f, struct dir_context *ctx);
+int vfs_chdir(int dirfd, const char *name);
+/* Write the cwd into buf; returns the length with the NUL or -errno. */
+long vfs_getcwd(char *buf, size_t len);
+int vfs_mount(const char *target, const char *fstype, int flags,
+	      const void *data);
+int vfs_umount(const char *target);
+/* Mount the root file system (type name); fs init level. */
+int vfs_mount_root(const char *fstype);
+
+struct file *alloc_file(struct path *path, int flags,
+			const struct file_operations *fops);
+/* A file with an inode of its own and no name: pipes, sockets. */
+struct file *anon_file(const struct file_operations *fops, void *priv,
+		       umode_t mode, int flags);
+struct file *get_file(struct file *f);
+void fput(struct file *f);
+
+/* ---- the descriptor table (one per image) ---- */
+
+/* Lowest free fd >= min; -EMFILE when the table is full. */
+int fd_alloc(int min, struct file *f, bool cloexec);
+static inline int fd_install(struct file *f, bool cloexec)
+{
+	return fd_alloc(0, f, cloexec);
+}
+/* The file at fd with a reference, or NULL. */
+struct file *fget(int fd);
+int fd_close(int fd);
+/* dup2/dup3: close newfd if open, then share oldfd's file. */
+int fd_dup_to(int oldfd, int newfd, bool cloexec);
+int fd_get_cloexec(int fd);
+int fd_set_cloexec(int fd, bool on);
+/* Size of the table (RLIMIT_NOFILE). */
+int fd_table_size(void);
+
+/* ---- readiness ---- */
+
+/* Register the waiter on wq (no-op when pt is NULL). */
+void poll_wait(struct file *f, struct wait_queue_head *wq,
+	       struct poll_table_struct *pt);
+
+/* ---- statistics for tests ---- */
+
+struct vfs_stats {
+	unsigned long lookups;		/* calls into a fs's lookup */
+	unsigned long dcache_hits;	/* walks answered by the cache */
+	unsigned long neg_hits;		/* ... with a negative entry */
+	unsigned long dentries, negative;	/* alive now */
+	unsigned long inodes, files;	/* alive now */
+};
+void vfs_get_stats(struct vfs_stats *st);
+
+#endif

@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The name system calls: open family, stat family, access, mkdir,
+ * rmdir, unlink, rename, link, symlink, readlink, truncate, chdir,
+ * getcwd, chmod, umask, utimensat, mount. Each *at form takes a
+ * directory fd or AT_FDCWD; the old forms call it with AT_FDCWD.
+ *
+ * Interface: SYSCALL() registrations only.
+ */
+#include <pith/syscall.h>
+#include "vfs_internal.h"
+
+#define F_OK		0
+#define UTIME_NOW	((1l << 30) - 1l)
+#define UTIME_OMIT	((1l << 30) - 2l)
+
+static umode_t cur_umask = 022;
+
+static long sys_openat(long dirfd, long name, long flags, long mode)
+{
+	struct file *f;
+	int err, fd;
+
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE)
+		mode &= ~(long)cur_umask;
+	err = vfs_open((int)dirfd, (const char *)name, (int)flags,
+		       (umode_t)mode, &f);
+	if (err)
+		return err;
+	fd = fd_install(f, flags & O_CLOEXEC);
+	if (fd < 0)
+		fput(f);
+	return fd;
+}
+SYSCALL(openat, "dsoo", sys_openat);
+
+static long sys_open(long name, long flags, long mode)
+{
+	return sys_openat(AT_FDCWD, name, flags, mode);
+}
+SYSCALL(open, "soo", sys_open);
+
+static long sys_creat(long name, long mode)
+{
+	return sys_openat(AT_FDCWD, name, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+SYSCALL(creat, "so", sys_creat);
+
+static long sys_newfstatat(long dirfd, long name, long st, long flags)
+{
+	if (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800))
+		return -EINVAL;
+	if ((flags & AT_EMPTY_PATH) && name && !*(const char *)name) {
+		struct file *f = dirfd == AT_FDCWD ? NULL : fget((int)dirfd);
+		int r;
+
+		if (dirfd == AT_FDCWD)
+			return vfs_stat(AT_FDCWD, ".", 0, (struct kstat *)st);
+		if (!f)
+			return -EBADF;
+		r = vfs_fstat(f, (struct kstat *)st);
+		fput(f);
+		return r;
+	}
+	return vfs_stat((int)dirfd, (const char *)name, (int)flags,
+			(struct kstat *)st);
+}
+SYSCALL(newfstatat, "dspx", sys_newfstatat);
+
+static long sys_stat(long name, long st)
+{
+	return vfs_stat(AT_FDCWD, (const char *)name, 0, (struct kstat *)st);
+}
+SYSCALL(stat, "sp", sys_stat);
+
+static long sys_lstat(long name, long st)
+{
+	return vfs_stat(AT_FDCWD, (const char *)name, AT_SYMLINK_NOFOLLOW,
+			(struct kstat *)st);
+}
+SYSCALL(lstat, "sp", sys_lstat);
+
+/* One user (root): a name that resolves is accessible, except that
+ * X_OK wants some execute bit on a non-directory, as Linux does. */
+static long sys_faccessat(long dirfd, long name, long mode)
+{
+	struct kstat st;
+	int err;
+
+	if (mode & ~7l)
+		return -EINVAL;
+	err = vfs_stat((int)dirfd, (const char *)name, 0, &st);
+	if (err)
+		return err;
+	if ((mode & 1) && !S_ISDIR(st.st_mode) && !(st.st_mode & 0111))
+		return -EACCES;
+	return 0;
+}
+SYSCALL(faccessat, "dsd", sys_faccessat);
+
+static long sys_faccessat2(long dirfd, long name, long mode, long flags)
+{
+	if (flags & ~(long)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	return sys_faccessat(dirfd, name, mode);
+}
+SYSCALL(faccessat2, "dsdx", sys_faccessat2);
+
+static long sys_access(long name, long mode)
+{
+	return sys_faccessat(AT_FDCWD, name, mode);
+}
+SYSCALL(access, "sd", sys_access);
+
+static long sys_mkdirat(long dirfd, long name, long mode)
+{
+	return vfs_mkdir((int)dirfd, (const char *)name,
+			 (umode_t)mode & ~cur_umask);
+}
+SYSCALL(mkdirat, "dso", sys_mkdirat);
+
+static long sys_mkdir(long name, long mode)
+{
+	return sys_mkdirat(AT_FDCWD, name, mode);
+}
+SYSCALL(mkdir, "so", sys_mkdir);
+
+static long sys_mknodat(long dirfd, long name, long mode, long dev)
+{
+	return vfs_mknod((int)dirfd, (const char *)name,
+			 (umode_t)mode & ~cur_umask, (dev_t_k)dev);
+}
+SYSCALL(mknodat, "dsox", sys_mknodat);
+
+static long sys_mknod(long name, long mode, long dev)
+{
+	return sys_mknodat(AT_FDCWD, name, mode, dev);
+}
+SYSCALL(mknod, "sox", sys_mknod);
+
+static long sys_rmdir(long name)
+{
+	return vfs_rmdir(AT_FDCWD, (const char *)name);
+}
+SYSCALL(rmdir, "s", sys_rmdir);
+
+static long sys_unlinkat(long dirfd, long name, long flags)
+{
+	if (flags & ~(long)AT_REMOVEDIR)
+		return -EINVAL;
+	if (flags & AT_REMOVEDIR)
+		return vfs_rmdir((int)dirfd, (const char *)name);
+	return vfs_unlink((int)dirfd, (const char *)name);
+}
+SYSCALL(unlinkat, "dsx", sys_unlinkat);
+
+static long sys_unlink(long name)
+{
+	return vfs_unlink(AT_FDCWD, (const char *)name);
+}
+SYSCALL(unlink, "s", sys_unlink);
+
+static long sys_renameat2(long od, long old, long nd, long new, long flags)
+{
+	return vfs_rename((int)od, (const char *)old, (int)nd,
+			  (const char *)new, (unsigned int)flags);
+}
+SYSCALL(renameat2, "dsdsx", sys_renameat2);
+
+static long sys_renameat(long od, long old, long nd, long new)
+{
+	return sys_renameat2(od, old, nd, new, 0);
+}
+SYSCALL(renameat, "dsds", sys_renameat);
+
+static long sys_rename(long old, long new)
+{
+	return sys_renameat2(AT_FDCWD, old, AT_FDCWD, new, 0);
+}
+SYSCALL(rename, "ss", sys_rename);
+
+static long sys_linkat(long od, long old, long nd, long new, long flags)
+{
+	if (flags & ~(long)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	return vfs_link((int)od, (const char *)old, (int)nd,
+			(const char *)new, (int)flags);
+}
+SYSCALL(linkat, "dsdsx", sys_linkat);
+
+static long sys_link(long old, long new)
+{
+	return sys_linkat(AT_FDCWD, old, AT_FDCWD, new, 0);
+}
+SYSCALL(link, "ss", sys_link);
+
+static long sys_symlinkat(long target, long dirfd, long name)
+{
+	return vfs_symlink((const char *)target, (int)dirfd,
+			   (const char *)name);
+}
+SYSCALL(symlinkat, "sds", sys_symlinkat);
+
+static long sys_symlink(long target, long name)
+{
+	return sys_symlinkat(target, AT_FDCWD, name);
+}
+SYSCALL(symlink, "ss", sys_symlink);
+
+static long sys_readlinkat(long dirfd, long name, long buf, long len)
+{
+	return vfs_readlink((int)dirfd, (const char *)name, (char *)buf,
+			    (size_t)len);
+}
+SYSCALL(readlinkat, "dspd", sys_readlinkat);
+
+static long sys_readlink(long name, long buf, long len)
+{
+	return sys_readlinkat(AT_FDCWD, name, buf, len);
+}
+SYSCALL(readlink, "spd", sys_readlink);
+
+static long sys_truncate(long name, long len)
+{
+	struct nameidata nd;
+	int err = path_lookupat(AT_FDCWD, (const char *)name, LOOKUP_FOLLOW,
+				&nd);
+
+	if (err)
+		return err;
+	err = vfs_truncate(nd.path.dentry, len);
+	nd_release(&nd);
+	return err;
+}
+SYSCALL(truncate, "sd", sys_truncate);
+
+static long sys_ftruncate(long fd, long len)
+{
+	struct file *f;
+	int err = -EINVAL;
+
+	if (len < 0)
+		return -EINVAL;		/* Linux checks this before the fd */
+	f = fget((int)fd);
+	if (!f)
+		return -EBADF;
+	if (S_ISREG(f->f_inode->i_mode) && (f->f_mode & FMODE_WRITE) &&
+	    f->f_path.dentry)
+		err = vfs_truncate(f->f_path.dentry, len);
+	fput(f);
+	return err;
+}
+SYSCALL(ftruncate, "dd", sys_ftruncate);
+
+static long sys_chdir(long name)
+{
+	return vfs_chdir(AT_FDCWD, (const char *)name);
+}
+SYSCALL(chdir, "s", sys_chdir);
+
+static long sys_fchdir(long fd)
+{
+	return vfs_chdir((int)fd, "");
+}
+SYSCALL(fchdir, "d", sys_fchdir);
+
+static long sys_getcwd(long buf, long len)
+{
+	return vfs_getcwd((char *)buf, (size_t)len);
+}
+SYSCALL(getcwd, "pd", sys_getcwd);
+
+static long sys_umask(long mask)
+{
+	umode_t old = cur_umask;
+
+	cur_umask = (umode_t)mask & 0777;
+	return old;
+}
+SYSCALL(umask, "o", sys_umask);
+
+static int chmod_path(struct path *p, umode_t mode)
+{
+	struct iattr ia = { .ia_valid = ATTR_MODE, .ia_mode = mode };
+
+	return vfs_setattr(p->dentry, &ia);
+}
+
+static long sys_fchmodat(long dirfd, long name, long mode)
+{
+	struct nameidata nd;
+	int err = path_lookupat((int)dirfd, (const char *)name, LOOKUP_FOLLOW,
+				&nd);
+
+	if (err)
+		return err;
+	err = chmod_path(&nd.path, (umode_t)mode);
+	nd_release(&nd);
+	return err;
+}
+SYSCALL(fchmodat, "dso", sys_fchmodat);
+
+static long sys_chmod(long name, long mode)
+{
+	return sys_fchmodat(AT_FDCWD, name, mode);
+}
+SYSCALL(chmod, "so", sys_chmod);
+
+static long sys_fchmod(long fd, long mode)
+{
+	struct file *f = fget((int)fd);
+	int err = -EBADF;
+
+	if (!f)
+		return -EBADF;
+	if (f->f_path.dentry && !(f->f_mode & FMODE_PATH))
+		err = chmod_path(&f->f_path, (umode_t)mode);
+	fput(f);
+	return err;
+}
+SYSCALL(fchmod, "do", sys_fchmod);
+
+static bool set_time(const struct timespec_k *ts, struct timespec_k *out,
+		     int *err)
+{
+	if (!ts) {
+		*out = current_time_k();
+		return true;
+	}
+	if (ts->tv_nsec == UTIME_OMIT)
+		return false;
+	if (ts->tv_nsec == UTIME_NOW) {
+		*out = current_time_k();
+		return true;
+	}
+	if (ts->tv_nsec < 0 || ts->tv_nsec > 999999999)
+		*err = -EINVAL;
+	*out = *ts;
+	return true;
+}
+
+static long sys_utimensat(long dirfd, long name, long times, long flags)
+{
+	const struct timespec_k *ts = (const struct timespec_k *)times;
+	struct iattr ia = { 0 };
+	struct nameidata nd;
+	int err = 0;
+
+	if (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (set_time(ts ? &ts[0] : NULL, &ia.ia_atime, &err))
+		ia.ia_valid |= ATTR_ATIME;
+	if (set_time(ts ? &ts[1] : NULL, &ia.ia_mtime, &err))
+		ia.ia_valid |= ATTR_MTIME;
+	if (err)
+		return err;
+	if (!name)		/* futimens: the fd itself */
+		name = (long)"";
+	err = path_lookupat((int)dirfd, (const char *)name,
+			    (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+			    LOOKUP_EMPTY, &nd);
+	if (err)
+		return err;
+	err = vfs_setattr(nd.path.dentry, &ia);
+	nd_release(&nd);
+	return err;
+}
+SYSCALL(utimensat, "dspx", sys_utimensat);
+
+static long sys_mount(long src, long target, long type, long flags,
+		      long data)
+{
+	if (!type)
+		return -EINVAL;
+	return vfs_mount((const char *)target, (const char *)type,
+			 (int)flags, (const void *)data);
+}
+SYSCALL(mount, "sssxp", sys_mount);
+
+static long sys_umount2(long target, long flags)
+{
+	return vfs_umount((const char *)target);
+}
+SYSCALL(umount2, "sx", sys_umount2);

@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The descriptor system calls: read, write and their vector and
+ * positional forms, lseek, close, dup family, fcntl, ioctl, fstat,
+ * getdents64, fsync. Handlers are static and named sys_*: musl owns the
+ * plain names.
+ *
+ * Interface: SYSCALL() registrations only.
+ */
+#include <pith/string.h>
+#include <pith/syscall.h>
+#include "vfs_internal.h"
+
+#define F_DUPFD		0
+#define F_GETFD		1
+#define F_SETFD		2
+#define F_GETFL		3
+#define F_SETFL		4
+#define F_DUPFD_CLOEXEC	1030
+#define FD_CLOEXEC	1
+#define FIONREAD	0x541b
+#define FIONBIO		0x5421
+#define IOV_MAX		1024
+
+struct iovec_k {
+	void *base;
+	unsigned long len;
+};
+
+static long sys_read(long fd, long buf, long len)
+{
+	struct file *f = fget((int)fd);
+	long n;
+
+	if (!f)
+		return -EBADF;
+	n = vfs_read(f, (void *)buf, (size_t)len);
+	fput(f);
+	return n;
+}
+SYSCALL(read, "dpu", sys_read);
+
+static long sys_write(long fd, long buf, long len)
+{
+	struct file *f = fget((int)fd);
+	long n;
+
+	if (!f)
+		return -EBADF;
+	n = vfs_write(f, (const void *)buf, (size_t)len);
+	fput(f);
+	return n;
+}
+SYSCALL(write, "dbu", sys_write);
+
+static long sys_pread64(long fd, long buf, long len, long pos)
+{
+	struct file *f = fget((int)fd);
+	long n;
+
+	if (!f)
+		return -EBADF;
+	n = vfs_pread(f, (void *)buf, (size_t)len, pos);
+	fput(f);
+	return n;
+}
+SYSCALL(pread64, "dpud", sys_pread64);
+
+static long sys_pwrite64(long fd, long buf, long len, long pos)
+{
+	struct file *f = fget((int)fd);
+	long n;
+
+	if (!f)
+		return -EBADF;
+	n = vfs_pwrite(f, (const void *)buf, (size_t)len, pos);
+	fput(f);
+	return n;
+}
+SYSCALL(pwrite64, "dbud", sys_pwrite64);
+
+/* readv/writev: one call per vector entry; stop at a short transfer. */
+static long do_iov(long fd, long iov, long cnt, bool wr)
+{
+	const struct iovec_k *v = (const struct iovec_k *)iov;
+	struct file *f;
+	long total = 0, n = 0;
+
+	if (cnt < 0 || cnt > IOV_MAX)
+		return -EINVAL;
+	f = fget((int)fd);
+	if (!f)
+		return -EBADF;
+	for (long i = 0; i < cnt; i++) {
+		if (!v[i].len)
+			continue;
+		n = wr ? vfs_write(f, v[i].base, v[i].len)
+		       : vfs_read(f, v[i].base, v[i].len);
+		if (n < 0)
+			break;
+		total += n;
+		if ((unsigned long)n < v[i].len)
+			break;
+	}
+	fput(f);
+	return total ? total : (n < 0 ? n : 0);
+}
+
+static long sys_readv(long fd, long iov, long cnt)
+{
+	return do_iov(fd, iov, cnt, false);
+}
+SYSCALL(readv, "dpd", sys_readv);
+
+static long sys_writev(long fd, long iov, long cnt)
+{
+	return do_iov(fd, iov, cnt, true);
+}
+SYSCALL(writev, "dpd", sys_writev);
+
+static long sys_lseek(long fd, long off, long whence)
+{
+	struct file *f = fget((int)fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = vfs_llseek(f, off, (int)whence);
+	fput(f);
+	return r;
+}
+SYSCALL(lseek, "ddd", sys_lseek);
+
+static long sys_close(long fd)
+{
+	return fd_close((int)fd);
+}
+SYSCALL(close, "d", sys_close);
+
+static long sys_dup(long fd)
+{
+	struct file *f = fget((int)fd);
+	int nfd;
+
+	if (!f)
+		return -EBADF;
+	nfd = fd_install(f, false);
+	if (nfd < 0)
+		fput(f);
+	return nfd;
+}
+SYSCALL(dup, "d", sys_dup);
+
+static long sys_dup3(long oldfd, long newfd, long flags)
+{
+	if (flags & ~(long)O_CLOEXEC)
+		return -EINVAL;
+	if (oldfd == newfd)
+		return -EINVAL;
+	return fd_dup_to((int)oldfd, (int)newfd, flags & O_CLOEXEC);
+}
+SYSCALL(dup3, "ddx", sys_dup3);
+
+static long sys_dup2(long oldfd, long newfd)
+{
+	struct file *f;
+
+	if (oldfd == newfd) {
+		f = fget((int)oldfd);
+		if (!f)
+			return -EBADF;
+		fput(f);
+		return newfd;
+	}
+	return fd_dup_to((int)oldfd, (int)newfd, false);
+}
+SYSCALL(dup2, "dd", sys_dup2);
+
+#define SETFL_MASK	(O_APPEND | O_NONBLOCK | O_NOATIME)
+
+static long do_fcntl(struct file *f, long fd, long cmd, long arg)
+{
+	int nfd;
+
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (arg < 0 || arg >= fd_table_size())
+			return -EINVAL;
+		nfd = fd_alloc((int)arg, get_file(f), cmd == F_DUPFD_CLOEXEC);
+		if (nfd < 0)
+			fput(f);
+		return nfd;
+	case F_GETFD:
+		return fd_get_cloexec((int)fd) ? FD_CLOEXEC : 0;
+	case F_SETFD:
+		return fd_set_cloexec((int)fd, arg & FD_CLOEXEC);
+	case F_GETFL:
+		return f->f_flags;
+	case F_SETFL:
+		f->f_flags = (f->f_flags & ~(unsigned int)SETFL_MASK) |
+			     ((unsigned int)arg & SETFL_MASK);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static long sys_fcntl(long fd, long cmd, long arg)
+{
+	struct file *f = fget((int)fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = do_fcntl(f, fd, cmd, arg);
+	fput(f);
+	return r;
+}
+SYSCALL(fcntl, "ddx", sys_fcntl);
+
+static long do_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	switch (cmd) {
+	case FIONBIO:
+		if (*(int *)arg)
+			f->f_flags |= O_NONBLOCK;
+		else
+			f->f_flags &= ~(unsigned int)O_NONBLOCK;
+		return 0;
+	case FIONREAD:
+		if (S_ISREG(f->f_inode->i_mode)) {
+			loff_t left = f->f_inode->i_size - f->f_pos;
+
+			*(int *)arg = left > 0 ? (int)MIN(left, INT32_MAX) : 0;
+			return 0;
+		}
+		break;
+	}
+	if (f->f_op && f->f_op->ioctl)
+		return f->f_op->ioctl(f, cmd, arg);
+	return -ENOTTY;
+}
+
+static long sys_ioctl(long fd, long cmd, long arg)
+{
+	struct file *f = fget((int)fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = (f->f_mode & FMODE_PATH) ? -EBADF :
+	    do_ioctl(f, (unsigned int)cmd, (unsigned long)arg);
+	fput(f);
+	return r;
+}
+SYSCALL(ioctl, "dxp", sys_ioctl);
+
+static long sys_fstat(long fd, long st)
+{
+	struct file *f = fget((int)fd);
+	int r;
+
+	if (!f)
+		return -EBADF;
+	r = vfs_fstat(f, (struct kstat *)st);
+	fput(f);
+	return r;
+}
+SYSCALL(fstat, "dp", sys_fstat);
+
+static long sys_fsync(long fd)
+{
+	struct file *f = fget((int)fd);
+	int r = 0;
+
+	if (!f)
+		return -EBADF;
+	if (f->f_mode & FMODE_PATH)
+		r = -EBADF;
+	else if (f->f_op && f->f_op->fsync)
+		r = f->f_op->fsync(f, 0);
+	else if (!S_ISREG(f->f_inode->i_mode) && !S_ISDIR(f->f_inode->i_mode))
+		r = -EINVAL;	/* Linux: pipes, the console */
+	fput(f);
+	return r;
+}
+SYSCALL(fsync, "d", sys_fsync);
+SYSCALL(fdatasync, "d", sys_fsync);
+
+static long sys_sync(void)
+{
+	return 0;
+}
+SYSCALL(sync, "", sys_sync);
+
+struct getdents_ctx {
+	struct dir_context ctx;
+	char *buf;
+	size_t left, used;
+	bool full;
+};
+
+struct dirent64_k {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	uint8_t d_type;
+	char d_name[];
+};
+
+static bool fill_dirent(struct dir_context *ctx, const char *name, int len,
+			loff_t next, uint64_t ino, unsigned int type)
+{
+	struct getdents_ctx *g = (struct getdents_ctx *)ctx;
+	size_t reclen = ALIGN_UP(offsetof(struct dirent64_k, d_name) +
+				 (size_t)len + 1, 8);
+	struct dirent64_k *d = (void *)(g->buf + g->used);
+
+	if (reclen > g->left) {
+		g->full = true;
+		return false;
+	}
+	d->d_ino = ino;
+	d->d_off = next;
+	d->d_reclen = (uint16_t)reclen;
+	d->d_type = (uint8_t)type;
+	memcpy(d->d_name, name, (size_t)len);
+	memset(d->d_name + len, 0, reclen - offsetof(struct dirent64_k,
+						     d_name) - (size_t)len);
+	g->used += reclen;
+	g->left -= reclen;
+	return true;
+}
+
+static long sys_getdents64(long fd, long buf, long len)
+{
+	struct getdents_ctx g = { { fill_dirent, 0 }, (char *)buf,
+				  (size_t)len, 0, false };
+	struct file *f = fget((int)fd);
+	int r;
+
+	if (!f)
+		return -EBADF;
+	r = vfs_iterate(f, &g.ctx);
+	fput(f);
+	if (r)
+		return r;
+	if (!g.used && g.full)
+		return -EINVAL;		/* not even one entry fits */
+	return (long)g.used;
+}
+SYSCALL(getdents64, "dpu", sys_getdents64);

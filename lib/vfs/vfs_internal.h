@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to lib/vfs: do not include from other libraries. */
+#ifndef LIB_VFS_INTERNAL_H
+#define LIB_VFS_INTERNAL_H
+
+#include <pith/vfs.h>
+
+#ifndef CONFIG_LIBVFS_MAX_FDS
+#define CONFIG_LIBVFS_MAX_FDS 1024
+#endif
+#ifndef CONFIG_LIBVFS_NEG_DENTRIES
+#define CONFIG_LIBVFS_NEG_DENTRIES 4096
+#endif
+
+extern struct vfs_stats vfs_stats;
+
+/* dcache.c */
+struct dentry *d_alloc(struct dentry *parent, const char *name,
+		       unsigned int len);
+struct dentry *d_lookup(struct dentry *parent, const char *name,
+			unsigned int len);
+int d_move(struct dentry *d, struct dentry *target);
+bool d_is_ancestor(struct dentry *anc, struct dentry *d);
+
+/* mount.c */
+extern struct path vfs_root;
+extern struct path vfs_cwd;
+struct vfsmount *mntget(struct vfsmount *m);
+void mntput(struct vfsmount *m);
+/* The mount on (mnt, d), or NULL. */
+struct vfsmount *lookup_mnt(struct vfsmount *mnt, struct dentry *d);
+void path_get(const struct path *p);
+void path_put(const struct path *p);
+
+/* namei.c */
+#define LOOKUP_FOLLOW		0x1	/* follow a final symlink */
+#define LOOKUP_DIRECTORY	0x2	/* the result must be a directory */
+#define LOOKUP_PARENT		0x4	/* stop at the parent of the last */
+#define LOOKUP_EMPTY		0x8	/* "" means the start directory */
+
+enum { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
+
+struct nameidata {
+	struct path path;		/* result (a reference) */
+	const char *last;		/* LOOKUP_PARENT: final component */
+	unsigned int last_len;
+	int last_type;
+	bool trailing_slash;
+	int total_links;
+	char *buf;			/* owns the copy 'last' points into */
+};
+
+/* Resolve name from dirfd. 0 or -errno; on success nd holds references
+ * and must be released with nd_release. */
+int path_lookupat(int dirfd, const char *name, unsigned int flags,
+		  struct nameidata *nd);
+void nd_release(struct nameidata *nd);
+/* The child named nd->last of nd->path (cached or looked up), with a
+ * reference; may be negative. */
+struct dentry *lookup_last(struct nameidata *nd);
+/* Start path for dirfd: a reference. */
+int start_path(int dirfd, struct path *p);
+/* Follow mounts covering p (replacing references). */
+void follow_mounts(struct path *p);
+
+/* file.c */
+struct file *file_alloc(void);
+
+/* initrd.c */
+int initrd_unpack(const void *buf, size_t size);
+
+/* devfs.c */
+int devfs_mount_and_open_console(void);
+
+#endif
