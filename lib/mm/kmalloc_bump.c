@@ -156,7 +156,7 @@ void kfree(const void *p)
 	state = h->state;
 	size = h->size;
 	h->state = BUMP_DEAD;
-	if (p == km.last && 0)
+	if (p == km.last)
 		bump_roll_back();
 	local_irq_restore(flags);
 	if (state == BUMP_DEAD)

@@ -12,13 +12,6 @@
  * slab is found through virt_to_page. Each free object holds the address
  * of the next one at fp_offset.
  *
- * As in SLUB, one slab per cache is the "CPU slab": it is on no list,
- * its free objects are on c->cpu_freelist, and its inuse counts them as
- * taken. Allocation pops cpu_freelist; a free into the CPU slab pushes
- * onto it. Only when cpu_freelist runs dry does the slow path put the
- * CPU slab on its list and take the next partial (or idle, or new) slab.
- * (One per cache for now: one CPU.)
- *
  * Field legend: [I] changed only with interrupts disabled.
  */
 #ifndef MM_SLAB_INTERNAL_H
@@ -31,24 +24,21 @@
 #define CACHE_STATIC	0x100u	/* not from kmem_cache_create: keep it */
 
 struct kmem_cache {
-	void *cpu_freelist;		/* [I] free objects of cpu_slab */
-	struct page *cpu_slab;		/* [I] on no list, or NULL */
-	unsigned int fp_offset;		/* free pointer within a slot */
+	struct list_head partial;	/* [I] slabs with free and used objs */
+	struct list_head free;		/* [I] slabs with no object in use */
 	unsigned int size;		/* slot stride */
-	uint32_t recip;			/* ceil(2^32 / size) */
+	unsigned int fp_offset;		/* free pointer within a slot */
 	unsigned int objects;		/* per slab */
-	unsigned long active;		/* [I] objects handed out */
-	unsigned long allocs;		/* [I] frees = allocs - active */
+	uint32_t recip;			/* ceil(2^32 / size) */
 	unsigned int order;		/* slab order */
 	unsigned int object_size;
 	unsigned int align;
 	unsigned int flags;		/* SLAB_* | CACHE_* */
 	void (*ctor)(void *);
-	struct list_head partial;	/* [I] slabs with free and used objs */
 	struct list_head full;		/* [I] slabs with no free object */
-	struct list_head free;		/* [I] slabs with no object in use */
 	unsigned long nr_partial, nr_full, nr_free;	/* [I] slabs */
-	unsigned long total;		/* [I] objects in all slabs */
+	unsigned long active, total;	/* [I] objects */
+	unsigned long allocs;		/* [I] frees = allocs - active */
 	unsigned long ctor_calls;	/* [I] */
 	unsigned long errors;
 	struct list_head list;		/* in slab_caches */
@@ -60,15 +50,19 @@ extern struct list_head slab_caches;
 /* Fill in a cache (static or from kmem_cache_create). 0 or -EINVAL. */
 int slab_cache_setup(struct kmem_cache *c, const char *name, size_t size,
 		     size_t align, unsigned int flags, void (*ctor)(void *));
-/* Refill cpu_freelist from the next slab (growing the cache if need
- * be) and allocate. */
+/* Grow the cache by a slab and allocate from it. */
 void *slab_alloc_slow(struct kmem_cache *c, gfp_t gfp, void *caller);
 /* Give an idle slab back to the page allocator. */
 void slab_release(struct kmem_cache *c, struct page *slab);
-/* Free obj into slab, which is not the CPU slab; returns a slab to
- * release when too many are idle. [I] */
-struct page *slab_free_to_slab(struct kmem_cache *c, struct page *slab,
-			       void *obj);
+/* Slab list moves, out of the fast paths. All [I]. */
+/* An idle slab moved to the partial list, or NULL. */
+struct page *slab_use_idle(struct kmem_cache *c);
+/* slab just handed out its last free object. */
+void slab_now_full(struct kmem_cache *c, struct page *slab);
+/* An object came back to a slab that was full or is now empty; returns
+ * a slab to release when too many are idle. */
+struct page *slab_now_partial_or_empty(struct kmem_cache *c,
+				       struct page *slab, bool was_full);
 /* Report misuse: pr_err with cache, object and caller; counts it. */
 void slab_report(struct kmem_cache *c, const void *obj, void *caller,
 		 const char *what);
@@ -85,14 +79,21 @@ static inline void slab_set_fp(const struct kmem_cache *c, void *obj,
 	*(void **)((char *)obj + c->fp_offset) = next;
 }
 
-/* Pop an object from the CPU slab, or NULL. */
+/* Pop an object from the first partial (or idle) slab, or NULL. */
 static inline void *slab_take(struct kmem_cache *c)
 {
 	unsigned long flags = local_irq_save();
-	void *obj = c->cpu_freelist;
+	struct page *slab;
+	void *obj = NULL;
 
-	if (likely(obj)) {
-		c->cpu_freelist = slab_get_fp(c, obj);
+	slab = list_first_entry_or_null(&c->partial, struct page, lru);
+	if (unlikely(!slab))
+		slab = slab_use_idle(c);
+	if (likely(slab)) {
+		obj = slab->freelist;
+		slab->freelist = slab_get_fp(c, obj);
+		if (unlikely(++slab->inuse == c->objects))
+			slab_now_full(c, slab);
 		c->active++;
 		c->allocs++;
 	}
@@ -149,20 +150,22 @@ static inline bool slab_free(struct kmem_cache *c, struct page *slab,
 {
 	unsigned long flags = local_irq_save();
 	struct page *release = NULL;
-	bool ok = false;
+	bool was_full, ok = false;
 
-	if (unlikely(obj == c->cpu_freelist || obj == slab->freelist)) {
+	if (unlikely(obj == slab->freelist)) {
 		slab_report(c, obj, caller, "double free");
-	} else if (likely(slab_debug_free(c, obj, caller))) {
-		ok = true;
-		c->active--;
-		if (likely(slab == c->cpu_slab)) {
-			slab_set_fp(c, obj, c->cpu_freelist);
-			c->cpu_freelist = obj;
-		} else {
-			release = slab_free_to_slab(c, slab, obj);
-		}
+		goto out;
 	}
+	if (unlikely(!slab_debug_free(c, obj, caller)))
+		goto out;
+	ok = true;
+	slab_set_fp(c, obj, slab->freelist);
+	slab->freelist = obj;
+	c->active--;
+	was_full = slab->inuse == c->objects;
+	if (unlikely(--slab->inuse == 0 || was_full))
+		release = slab_now_partial_or_empty(c, slab, was_full);
+out:
 	local_irq_restore(flags);
 	if (unlikely(release))
 		slab_release(c, release);

@@ -103,20 +103,23 @@ static void mm_buddy_random_alloc_free_never_overlaps(struct ktest *t)
 	KT_EXPECT_EQ(t, mm_error_count(), errs0);
 }
 
-/* Chain max-order blocks through their first word until none is left. */
-static void kt_shrink_one(struct kmem_cache *c, void *arg)
+static void kt_shrink(struct kmem_cache *c, void *arg)
 {
+	(void)arg;
 	kmem_cache_shrink(c);
 }
 
+/*
+ * Chain max-order blocks through their first word until none is left.
+ * Running low calls the slab hook, which frees idle slabs: shrink them
+ * first, so that the count before compares with the count after.
+ */
 static void mm_buddy_exhaustion_returns_null_then_recovers(struct ktest *t)
 {
 	uintptr_t chain = 0, p;
 	unsigned long free0, n = 0;
 
-	/* Exhaustion runs the slab low-memory hook, which gives idle slabs
-	 * back: give them back first so that free0 is comparable. */
-	kmem_cache_for_each(kt_shrink_one, NULL);
+	kmem_cache_for_each(kt_shrink, NULL);
 	page_alloc_drain();
 	free0 = nr_free_pages();
 	while ((p = __get_free_pages(GFP_KERNEL, MAX_PAGE_ORDER)) != 0) {

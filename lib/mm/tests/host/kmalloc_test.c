@@ -31,6 +31,11 @@ TEST(kmalloc_size_classes_round_up_as_documented)
 			EXPECT_EQ((uintptr_t)p % MIN(want, PAGE_SIZE), 0);
 		kfree(p);
 	}
+	/* geometry: at least 4 objects per slab, at most 1/8 wasted */
+	EXPECT_EQ(km.caches[12].order, 3);
+	EXPECT_EQ(km.caches[12].objects, 4);
+	EXPECT_EQ(km.caches[4].order, 0);	/* 96: 42 objects */
+	EXPECT_EQ(km.caches[4].objects, 42);
 	EXPECT_EQ(mm_error_count(), 0);
 }
 
@@ -66,6 +71,14 @@ TEST(kmalloc_large_takes_pages_and_gives_them_back)
 		    NULL);
 }
 
+static unsigned long kmem_cache_stats_active(struct kmem_cache *c)
+{
+	struct kmem_cache_stats st;
+
+	kmem_cache_get_stats(c, &st);
+	return st.active_objs;
+}
+
 TEST(kmalloc_kfree_foreign_pointers_are_reported_and_ignored)
 {
 	static char not_ram[64];
@@ -74,11 +87,15 @@ TEST(kmalloc_kfree_foreign_pointers_are_reported_and_ignored)
 	struct kmalloc_stats ks;
 	char *p, *big;
 	struct page *pg;
+	struct kmem_cache *other;
+	void *obj;
 
 	mm_host_setup(16 * MB, 0, 0);
 	p = kmalloc(64, GFP_KERNEL);
 	big = kmalloc(20000, GFP_KERNEL);
 	pg = alloc_pages(GFP_KERNEL, 0);
+	other = kmem_cache_create("other", 64, 0, 0, NULL);
+	obj = kmem_cache_alloc(other, GFP_KERNEL);
 	free0 = mm_host_pages_free();
 	kfree(not_ram);
 	kfree(on_stack);
@@ -87,10 +104,12 @@ TEST(kmalloc_kfree_foreign_pointers_are_reported_and_ignored)
 	kfree(big + 16);		/* inside its first page */
 	kfree(page_address(pg));	/* a page, not kmalloc'd */
 	kfree((char *)page_address(pg) + 2 * MB);	/* a free page */
+	kfree(obj);			/* a slab object, not kmalloc's */
+	EXPECT_EQ(kmem_cache_stats_active(other), 1);
 	errs = mm_error_count();
-	EXPECT_EQ(errs, 7);
+	EXPECT_EQ(errs, 8);
 	kmalloc_get_stats(&ks);
-	EXPECT_EQ(ks.bad_frees, 7);
+	EXPECT_EQ(ks.bad_frees, 8);
 	EXPECT_EQ(mm_host_pages_free(), free0);
 	EXPECT_EQ(ksize(p + 8), 0);
 	/* the real ones still free cleanly */

@@ -139,8 +139,13 @@ static void bench_kmalloc(void)
 	printf("alloc_pages0_free_pair %.2f ns\n", median(t_km, ROUNDS));
 }
 
-/* Time page_alloc_init + add_range (+ kmalloc_init) over len bytes. */
-static double bench_init(size_t len)
+/*
+ * Time page_alloc_init + add_range (+ kmalloc_init) over len bytes. The
+ * first run also pays the host's page faults on the descriptors it
+ * writes (*first); RAM in a guest is present, so the median is the
+ * figure to compare.
+ */
+static double bench_init(size_t len, double *first)
 {
 	static double t[101];
 	uintptr_t base = mm_host_ram(len);
@@ -154,6 +159,7 @@ static double bench_init(size_t len)
 		kmalloc_init();
 		t[r] = now_ns() - t0;
 	}
+	*first = t[0];
 	return median(t, 101);
 }
 
@@ -180,10 +186,15 @@ static void bench_overhead(void)
 
 int main(void)
 {
+	double first;
+
 	bench_kmalloc();
-	printf("page_alloc_init_64MiB %.2f us\n", bench_init(64 * MB) / 1000);
+	printf("page_alloc_init_64MiB %.2f us\n",
+	       bench_init(64 * MB, &first) / 1000);
+	printf("page_alloc_init_64MiB_first_run %.2f us\n", first / 1000);
 	printf("page_alloc_init_2GiB %.2f us\n",
-	       bench_init(2048 * MB) / 1000);
+	       bench_init(2048 * MB, &first) / 1000);
+	printf("page_alloc_init_2GiB_first_run %.2f us\n", first / 1000);
 	bench_overhead();
 	return 0;
 }
