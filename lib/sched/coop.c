@@ -86,3 +86,10 @@ void sched_tunables_print(void)
 {
 	pr_debug("sched: cooperative round robin\n");
 }
+
+/* PI boosting (lib/lock's rt-mutex): the cooperative class does not order
+ * threads by priority, so the effective priority is only recorded. */
+void sched_set_prio(struct thread *t, int prio)
+{
+	t->prio = prio;
+}
