@@ -27,7 +27,7 @@ static void need_debug(struct ktest *t)
 }
 
 /* Whether pc lies in the function called name. */
-static bool pc_in(void *pc, const char *name)
+static __unused bool pc_in(void *pc, const char *name)
 {
 	uintptr_t off, size;
 	const char *s = ksym_lookup((uintptr_t)pc - 1, &off, &size);
