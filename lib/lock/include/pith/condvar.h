@@ -36,7 +36,8 @@ struct condvar {
 #define __CONDVAR_INITIALIZER(name)					\
 	{ .lock = __SPIN_LOCK_UNLOCKED,					\
 	  .wait_list = LIST_HEAD_INIT((name).wait_list) }
-#define DEFINE_CONDVAR(name)	struct condvar name = __CONDVAR_INITIALIZER(name)
+#define DEFINE_CONDVAR(name)						\
+	struct condvar name = __CONDVAR_INITIALIZER(name)
 
 static inline void cond_init(struct condvar *cv)
 {
