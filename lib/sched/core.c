@@ -169,7 +169,11 @@ static void __schedule(bool preempted)
 
 	update_rq_clock(rq);
 	if (prev != rq->idle) {
-		if (prev->state == TASK_RUNNING) {
+		/* A preempted thread stays runnable even when it was about to
+		 * sleep: it has not reached its schedule() yet, and its wake-up
+		 * (a timer, say) may not even be armed. As in Linux. */
+		if (prev->state == TASK_RUNNING ||
+		    (preempted && prev->state != TASK_DEAD)) {
 			prev->class->put_prev(rq, prev, 0);
 		} else {
 			prev->class->block(rq, prev);
