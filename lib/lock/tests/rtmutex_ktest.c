@@ -25,11 +25,13 @@ static DEFINE_RT_MUTEX(l2);
 static char order[8];
 static volatile int norder;
 
-/* Let other threads run until th waits for an rt-mutex (bounded). */
+/* Let other threads run until th waits for an rt-mutex (bounded). A
+ * sleep, not a yield: a boosted (real-time) caller that only yields would
+ * never let a normal thread run under the preemptive scheduler. */
 static bool wait_blocked(struct thread *th)
 {
-	for (int i = 0; i < 100000 && !READ_ONCE(th->pi_blocked_on); i++)
-		yield();
+	for (int i = 0; i < 2000 && !READ_ONCE(th->pi_blocked_on); i++)
+		msleep(1);
 	return th->pi_blocked_on != NULL;
 }
 
