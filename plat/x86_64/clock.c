@@ -4,9 +4,9 @@
  *
  * Time is the TSC since the entry code's first rdtsc. Its rate comes from,
  * in order: kvmclock's scale (KVM), CPUID leaf 0x15 (crystal ratio), the
- * hypervisor timing leaf 0x40000010, or a 500 µs measurement against PIT
- * channel 0, which also measures the LAPIC timer's rate. Nothing here
- * costs boot more than that 500 µs (Unikraft spends 100 ms calibrating).
+ * hypervisor timing leaf 0x40000010, or 250 µs windows against PIT
+ * channel 0 until two agree (usually 500 µs in all), which also measure
+ * the LAPIC timer's rate (Unikraft spends 100 ms calibrating).
  *
  * The timer is the LAPIC's: TSC-deadline mode when the CPU has it, else
  * one-shot mode with the measured rate. There is no periodic tick; one
@@ -29,7 +29,8 @@
 #define LVT_TSC_DEADLINE (2u << 17)
 #define MSR_KVM_SYSTEM_TIME_NEW 0x4b564d01
 #define PIT_HZ		1193182u
-#define CALIBRATE_US	500u
+#define CALIBRATE_US	250u
+#define CALIBRATE_TRIES	6
 
 uint32_t lapic_read(unsigned int reg);
 void lapic_write(unsigned int reg, uint32_t v);
@@ -163,6 +164,39 @@ static bool calibrate_pit(uint64_t *tsc_khz_out, uint64_t *lapic_khz_out)
 	return *tsc_khz_out > 0;
 }
 
+/* Two windows that agree within 1%, else the median of a few: one
+ * window stretched by a host stall (TCG on a loaded host) must not set
+ * the clock for good. At most CALIBRATE_TRIES * 250 us, usually 500 us. */
+static bool calibrate(uint64_t *tsc_out, uint64_t *lapic_out)
+{
+	uint64_t t[CALIBRATE_TRIES], l[CALIBRATE_TRIES];
+	int n = 0;
+
+	for (int i = 0; i < CALIBRATE_TRIES; i++) {
+		if (!calibrate_pit(&t[n], &l[n]))
+			return false;
+		n++;
+		if (n >= 2 && t[n - 1] / 100 >= (t[n - 1] > t[n - 2] ?
+						  t[n - 1] - t[n - 2] :
+						  t[n - 2] - t[n - 1])) {
+			*tsc_out = t[n - 1];
+			*lapic_out = l[n - 1];
+			return true;
+		}
+	}
+	for (int i = 1; i < n; i++)		/* median, by insertion */
+		for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
+			uint64_t x = t[j], y = l[j];
+
+			t[j] = t[j - 1], l[j] = l[j - 1];
+			t[j - 1] = x, l[j - 1] = y;
+		}
+	*tsc_out = t[n / 2];
+	*lapic_out = l[n / 2];
+	pr_warn("clock: calibration windows disagree; using the median\n");
+	return true;
+}
+
 void clock_init(void)
 {
 	uint64_t pit_khz = 0;
@@ -176,7 +210,7 @@ void clock_init(void)
 	use_deadline = cpu_has(X86_FEATURE_TSC_DEADLINE);
 	/* One-shot mode needs the LAPIC rate; the PIT gives both. */
 	if (!khz || !use_deadline) {
-		if (calibrate_pit(&pit_khz, &lapic_khz)) {
+		if (calibrate(&pit_khz, &lapic_khz)) {
 			if (!khz) {
 				khz = pit_khz;
 				source = "tsc (rate measured against the PIT)";
