@@ -163,15 +163,14 @@ long ext2_readlink(struct ext2_inode *ip, char *buf, size_t size)
 int ext2_link(struct ext2_inode *dir, const char *name, size_t len,
 	      struct ext2_inode *ip)
 {
-	int err;
+	int err = ext2_check_new(dir, name, len);
 
-	if (ext2_isdir(ip))
-		return -EPERM;
-	if (ip->d.i_links_count >= EXT2_LINK_MAX)
-		return -EMLINK;
-	if (!ip->d.i_links_count)
-		return -ENOENT;
-	err = ext2_check_new(dir, name, len);
+	if (!err && ext2_isdir(ip))
+		err = -EPERM;
+	if (!err && ip->d.i_links_count >= EXT2_LINK_MAX)
+		err = -EMLINK;
+	if (!err && !ip->d.i_links_count)
+		err = -ENOENT;
 	if (!err)
 		err = ext2_dir_add(dir, name, len, ip->ino, ip->d.i_mode);
 	if (err)

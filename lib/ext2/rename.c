@@ -42,6 +42,18 @@ static int ext2_rename_check(struct ext2_inode *odir, struct ext2_inode *ndir,
 {
 	int r;
 
+	/* Linux's order: a directory moved below itself (-EINVAL), then a
+	 * target directory above the source (-ENOTEMPTY), then types. */
+	if (ext2_isdir(src) && odir != ndir) {
+		r = ext2_is_ancestor(src, ndir);
+		if (r)
+			return r > 0 ? -EINVAL : r;
+	}
+	if (tgt && ext2_isdir(tgt)) {
+		r = ext2_is_ancestor(tgt, odir);
+		if (r)
+			return r > 0 ? -ENOTEMPTY : r;
+	}
 	if (!ext2_isdir(src))
 		return tgt && ext2_isdir(tgt) ? -EISDIR : 0;
 	if (tgt && !ext2_isdir(tgt))
@@ -51,12 +63,9 @@ static int ext2_rename_check(struct ext2_inode *odir, struct ext2_inode *ndir,
 		if (r <= 0)
 			return r ? r : -ENOTEMPTY;
 	}
-	if (odir == ndir)
-		return 0;
-	if (!tgt && ndir->d.i_links_count >= EXT2_LINK_MAX)
+	if (odir != ndir && !tgt && ndir->d.i_links_count >= EXT2_LINK_MAX)
 		return -EMLINK;
-	r = ext2_is_ancestor(src, ndir);
-	return r > 0 ? -EINVAL : r;
+	return 0;
 }
 
 static int ext2_rename_do(struct ext2_inode *odir, const char *oname,

@@ -133,13 +133,21 @@ static HOST_UNUSED struct ext2_inode *path_parent(struct ext2_fs *fs,
 {
 	char dirpath[4096];
 	const char *slash = strrchr(path, '/');
+	struct ext2_inode *dir;
 	long ino;
 
 	memcpy(dirpath, path, (size_t)(slash - path));
 	dirpath[slash - path] = '\0';
 	*last = slash + 1;
 	ino = path_lookup(fs, dirpath);
-	return ino < 0 ? ERR_PTR(ino) : ext2_iget(fs, (uint32_t)ino);
+	if (ino < 0)
+		return ERR_PTR(ino);
+	dir = ext2_iget(fs, (uint32_t)ino);
+	if (!IS_ERR(dir) && !ext2_isdir(dir)) {
+		ext2_iput(dir);
+		return ERR_PTR(-ENOTDIR);
+	}
+	return dir;
 }
 
 static HOST_UNUSED char *read_all(struct ext2_fs *fs, const char *path,

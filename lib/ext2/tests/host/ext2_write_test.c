@@ -81,7 +81,8 @@ static int p_rename(struct ext2_fs *fs, const char *from, const char *to)
 	const char *on, *nn;
 	struct ext2_inode *od = path_parent(fs, from, &on);
 	struct ext2_inode *nd = path_parent(fs, to, &nn);
-	int r = ext2_rename(od, on, strlen(on), nd, nn, strlen(nn));
+	int r = IS_ERR(od) ? PTR_ERR(od) : IS_ERR(nd) ? PTR_ERR(nd) :
+		ext2_rename(od, on, strlen(on), nd, nn, strlen(nn));
 
 	ext2_iput(od);
 	ext2_iput(nd);
@@ -91,9 +92,12 @@ static int p_rename(struct ext2_fs *fs, const char *from, const char *to)
 static int p_link(struct ext2_fs *fs, const char *from, const char *to)
 {
 	const char *nn;
-	struct ext2_inode *ip = ext2_iget(fs, (uint32_t)path_lookup(fs, from));
+	long ino = path_lookup(fs, from);
+	struct ext2_inode *ip = ino < 0 ? ERR_PTR(ino) :
+				ext2_iget(fs, (uint32_t)ino);
 	struct ext2_inode *nd = path_parent(fs, to, &nn);
-	int r = ext2_link(nd, nn, strlen(nn), ip);
+	int r = IS_ERR(ip) ? PTR_ERR(ip) : IS_ERR(nd) ? PTR_ERR(nd) :
+		ext2_link(nd, nn, strlen(nn), ip);
 
 	ext2_iput(ip);
 	ext2_iput(nd);
