@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Block layer: block devices, their registry, and the buffer cache that
+ * file systems read and write metadata and data through.
+ *
+ * A driver fills a struct blkdev (capacity in 512-byte sectors, logical
+ * block size, read-only flag, serial) and an ops table whose submit()
+ * starts a request and calls req->done() when it ends, possibly from
+ * interrupt context, possibly before submit() returns.
+ *
+ * Interface (drivers):
+ *   blkdev_register(dev)           names it "vblkN" in probe order unless
+ *                                  dev->name is set; 0 or -errno
+ *   blkdev_unregister(dev)
+ * Interface (users):
+ *   blkdev_lookup("vblk0"), blkdev_lookup_serial("disk-1")
+ *   blk_submit(req)                asynchronous; done() reports status
+ *   blk_rw(dev, op, lba, n, buf)   synchronous read/write of n sectors
+ *   blk_flush(dev)                 device write cache to stable storage
+ * Interface (buffer cache, one cache for all devices):
+ *   bh = bread(dev, block, size)   block of size bytes, read if not cached;
+ *                                  ERR_PTR(-EIO) on a device error
+ *   bh = bgetblk(dev, block, size) cached block without reading it (for a
+ *                                  block about to be overwritten whole)
+ *   mark_buffer_dirty(bh)          written back later (age) or by sync
+ *   brelse(bh)                     drop the reference
+ *   sync_dev(dev)                  write every dirty buffer, then flush
+ *   bcache_invalidate_dev(dev)     forget the device's (clean) buffers
+ *   blk_writeback_tick()           write back buffers dirty for longer
+ *                                  than CONFIG_LIBBLK_WRITEBACK_AGE_MS;
+ *                                  drive it from periodic delayed work
+ *   blk_set_clock(now_ns)          the clock dirty ages are measured on
+ *   blk_set_wait_hook(fn)          how a synchronous call waits for done()
+ *                                  (default: spin with pause)
+ *   bcache_shrink(want)            drop clean unused buffers (the lib/mm
+ *                                  low-memory hook calls it)
+ *
+ * Context: thread context. The cache is not internally locked yet: the
+ * callers serialize (one lock around file-system operations and the
+ * writeback tick) until lib/lock has a mutex. done() may run in
+ * interrupt context and must only record the status.
+ */
+#ifndef PITH_BLK_H
+#define PITH_BLK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <pith/errno.h>
+#include <pith/list.h>
+
+#define BLK_SECTOR_SIZE		512
+#define BLK_SECTOR_SHIFT	9
+
+#ifndef CONFIG_LIBBLK_WRITEBACK_AGE_MS
+#define CONFIG_LIBBLK_WRITEBACK_AGE_MS	5000
+#endif
+#ifndef CONFIG_LIBBLK_CACHE_KB
+#define CONFIG_LIBBLK_CACHE_KB		4096
+#endif
+
+enum blk_op { BLK_OP_READ, BLK_OP_WRITE, BLK_OP_FLUSH };
+
+struct blkdev;
+
+struct blk_req {
+	struct blkdev *dev;
+	enum blk_op op;
+	uint64_t lba;			/* first 512-byte sector */
+	uint32_t nr_sectors;
+	void *buf;
+	int status;			/* 0 or -EIO, valid in done() */
+	void (*done)(struct blk_req *req);	/* may be interrupt context */
+	void *private;			/* the submitter's */
+	struct list_head node;		/* the driver's, while in flight */
+	volatile int completed;		/* set by blk_complete() */
+};
+
+struct blkdev_ops {
+	/* Start req; 0 if accepted (done() follows), else -errno and no
+	 * done(). Ranges and the read-only flag are checked before. */
+	int (*submit)(struct blkdev *dev, struct blk_req *req);
+};
+
+struct blkdev {
+	char name[16];			/* "vblk0"; set by register if empty */
+	char serial[24];		/* may be empty */
+	uint64_t capacity;		/* in 512-byte sectors */
+	uint32_t block_size;		/* logical block, a power of two >= 512 */
+	bool read_only;
+	const struct blkdev_ops *ops;
+	void *priv;			/* the driver's */
+	struct list_head node;		/* registry */
+	unsigned long reads, writes, flushes, errors;
+};
+
+int blkdev_register(struct blkdev *dev);
+void blkdev_unregister(struct blkdev *dev);
+struct blkdev *blkdev_lookup(const char *name);
+struct blkdev *blkdev_lookup_serial(const char *serial);
+
+/* Check and start req; -EINVAL out of range or misaligned, -EROFS. */
+int blk_submit(struct blk_req *req);
+/* Drivers: record status and call req->done. Interrupt context is fine. */
+void blk_complete(struct blk_req *req, int status);
+int blk_rw(struct blkdev *dev, enum blk_op op, uint64_t lba, uint32_t n,
+	   void *buf);
+int blk_flush(struct blkdev *dev);
+void blk_set_wait_hook(void (*wait)(struct blk_req *req));
+
+/* ---- buffer cache ---- */
+
+#define BH_UPTODATE	0x1u
+#define BH_DIRTY	0x2u
+#define BH_ERROR	0x4u	/* the last write failed; still dirty */
+
+struct buffer_head {
+	struct blkdev *dev;
+	uint64_t block;			/* in units of size */
+	uint32_t size;
+	void *data;
+	unsigned int count;		/* references */
+	unsigned int flags;
+	uint64_t dirtied_ns;		/* when it became dirty */
+	struct list_head hash;		/* hash bucket */
+	struct list_head lru;		/* all buffers, least recent first */
+	struct list_head dirty;		/* dirty buffers, oldest first */
+};
+
+struct buffer_head *bread(struct blkdev *dev, uint64_t block, uint32_t size);
+struct buffer_head *bgetblk(struct blkdev *dev, uint64_t block,
+			    uint32_t size);
+void brelse(struct buffer_head *bh);
+void mark_buffer_dirty(struct buffer_head *bh);
+int sync_dirty_buffer(struct buffer_head *bh);
+int sync_dev(struct blkdev *dev);
+void bcache_invalidate_dev(struct blkdev *dev);
+unsigned long blk_writeback_tick(void);
+void blk_set_clock(uint64_t (*now_ns)(void));
+unsigned long bcache_shrink(unsigned long want_bytes);
+
+struct bcache_stats {
+	unsigned long buffers, bytes, dirty;
+	unsigned long hits, misses, reads, writes, evictions, write_errors;
+};
+void bcache_get_stats(struct bcache_stats *st);
+
+#endif
