@@ -134,6 +134,22 @@ def parse_fwd(spec):
     return ports[0], ports[1]
 
 
+# The address QEMU's user network expects its guest at, and its router.
+USER_NET_PARAMS = "netdev.ip=10.0.2.15/24 netdev.gw=10.0.2.2"
+
+
+def net_append(append):
+    """The command line with the user network's static address added in
+    front, unless the kernel part of append already sets netdev.*."""
+    if append is None:
+        return USER_NET_PARAMS
+    words = append.split()
+    kernel = words[:words.index("--")] if "--" in words else words
+    if any(w.startswith("netdev.") for w in kernel):
+        return append
+    return USER_NET_PARAMS + " " + append
+
+
 def build_command(opts, accel, qemu=QEMU, qboot=QBOOT):
     """Build the QEMU argv for parsed options and a resolved accelerator.
 
@@ -148,7 +164,10 @@ def build_command(opts, accel, qemu=QEMU, qboot=QBOOT):
         # Keep the defaults isa-serial=on and the I/O APIC; ACPI stays
         # on too: with acpi=off QEMU appends virtio_mmio.device=... to
         # the command line, after any "-- app args".
-        cmd += ["-M", "microvm,x-option-roms=off,rtc=off"]
+        # ioapic2=off: virtio-mmio interrupts on the first IOAPIC (lines
+        # 16-23); force-legacy=false: virtio 1.x, not the 0.9 layout.
+        cmd += ["-M", "microvm,x-option-roms=off,rtc=off,ioapic2=off",
+                "-global", "virtio-mmio.force-legacy=false"]
         virtio = "device"
     else:
         cmd += ["-M", opts.machine]
@@ -168,8 +187,9 @@ def build_command(opts, accel, qemu=QEMU, qboot=QBOOT):
     cmd += ["-kernel", opts.image]
     if opts.initrd:
         cmd += ["-initrd", opts.initrd]
-    if opts.append is not None:
-        cmd += ["-append", opts.append]
+    append = net_append(opts.append) if opts.net or opts.fwd else opts.append
+    if append is not None:
+        cmd += ["-append", append]
 
     if not opts.no_exit_device:
         cmd += ["-device", "isa-debug-exit,iobase=0x%x,iosize=0x04"

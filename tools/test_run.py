@@ -59,7 +59,8 @@ def test_common_flags():
 
 def test_microvm_default_machine_and_devices():
     c = cmd("--disk", "a.img", "--disk", "b.img", "--net")
-    assert ("-M", "microvm,x-option-roms=off,rtc=off") in pairs(c)
+    assert ("-M", "microvm,x-option-roms=off,rtc=off,ioapic2=off") in pairs(c)
+    assert ("-global", "virtio-mmio.force-legacy=false") in pairs(c)
     assert "-bios" not in c
     assert ("-drive", "if=none,id=disk0,format=raw,file=a.img") in pairs(c)
     assert ("-device", "virtio-blk-device,drive=disk0") in pairs(c)
@@ -104,6 +105,32 @@ def test_fwd_implies_net():
 def test_no_net_by_default():
     c = cmd()
     assert "-netdev" not in c and "virtio-net-device" not in " ".join(c)
+
+
+NET = "netdev.ip=10.0.2.15/24 netdev.gw=10.0.2.2"
+
+
+@pytest.mark.parametrize("argv,append", [
+    (["--net"], NET),
+    (["--fwd", "8080:80"], NET),
+    (["--net", "--append", "loglevel=7 -- a b"], NET + " loglevel=7 -- a b"),
+    (["--net", "--append", "-- x"], NET + " -- x"),
+    # The user's own netdev.* wins: nothing added.
+    (["--net", "--append", "netdev.ip=10.0.2.20/24"], "netdev.ip=10.0.2.20/24"),
+    (["--net", "--append", "loglevel=7 netdev.dns=1.1.1.1 -- a"],
+     "loglevel=7 netdev.dns=1.1.1.1 -- a"),
+    # netdev.* among the app's arguments is the app's business.
+    (["--net", "--append", "-- netdev.ip=1.2.3.4/8"],
+     NET + " -- netdev.ip=1.2.3.4/8"),
+])
+def test_net_passes_user_network_address(argv, append):
+    assert ("-append", append) in pairs(cmd(*argv))
+
+
+def test_no_net_no_address():
+    c = cmd("--append", "loglevel=7")
+    assert ("-append", "loglevel=7") in pairs(c)
+    assert "netdev.ip" not in " ".join(c)
 
 
 @pytest.mark.parametrize("bad", ["80", "a:80", "0:80", "80:70000", "1:2:3"])
@@ -161,7 +188,7 @@ def test_dry_run_cli():
                         "--accel", "tcg", "x.elf"],
                        capture_output=True, text=True)
     assert r.returncode == 0 and r.stderr == ""
-    assert "microvm,x-option-roms=off,rtc=off" in r.stdout
+    assert "microvm,x-option-roms=off,rtc=off,ioapic2=off" in r.stdout
 
 
 # ---------------------------------------------------------------------------
