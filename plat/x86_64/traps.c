@@ -166,10 +166,38 @@ void trap_dump(const struct trap_regs *r, const char *what)
 	plat_backtrace(r->rbp, print_frame, NULL);
 }
 
+/* Single-step counting (trap_count_steps): each #DB from the trap flag
+ * counts one instruction; the flag stays set until the counted code
+ * clears it (popf) or the budget runs out. */
+static volatile unsigned long step_count, step_budget;
+
+unsigned long trap_count_steps(void (*fn)(void *), void *arg,
+			       unsigned long budget)
+{
+	step_count = 0;
+	step_budget = budget;
+	__asm__ __volatile__("pushfq; orq $0x100, (%%rsp); popfq" ::: "memory");
+	fn(arg);
+	__asm__ __volatile__("pushfq; andq $~0x100, (%%rsp); popfq" ::: "memory");
+	step_budget = 0;
+	return step_count;
+}
+
+static bool single_step(struct trap_regs *r)
+{
+	if (r->vector != 1 || !step_budget)
+		return false;
+	if (++step_count >= step_budget)
+		r->rflags &= ~0x100ul;
+	return true;
+}
+
 static void exception(struct trap_regs *r)
 {
 	char what[64];
 
+	if (single_step(r))
+		return;
 	fill_fault(r);
 	if (catch_jb) {
 		struct kjmp_buf *jb = catch_jb;

@@ -5,7 +5,11 @@
  * the caller's red zone, and unknown numbers give -ENOSYS.
  */
 #include <pith/errno.h>
+#include <pith/cpu.h>
+#include <pith/io.h>
 #include <pith/ktest.h>
+#include <pith/printk.h>
+#include <pith/trap.h>
 #include <pith/string.h>
 #include <pith/syscall.h>
 
@@ -74,7 +78,36 @@ static void posix_env_param_reaches_getenv(struct ktest *t)
 	KT_EXPECT_TRUE(t, getenv("PITH_NOT_SET") == NULL);
 }
 
+static __noinline void one_getppid_nop(void *unused)
+{
+	__asm__ __volatile__("" ::: "memory");
+}
+
+static void one_getppid(void *unused)
+{
+	raw_syscall3(NR_getppid, 0, 0, 0);
+}
+
+/* The figure issue 6 asks for where only TCG runs guests: instructions on
+ * a trivial system call's round trip, counted by single-stepping (FMASK
+ * keeps TF for the count). Also asserts the path stays short. */
+static void posix_syscall_getppid_instruction_count(struct ktest *t)
+{
+	uint64_t fmask = rdmsr(MSR_FMASK);
+	unsigned long n, base;
+
+	wrmsr(MSR_FMASK, fmask & ~0x100ull);
+	n = trap_count_steps(one_getppid, NULL, 100000);
+	wrmsr(MSR_FMASK, fmask);
+	base = trap_count_steps(one_getppid_nop, NULL, 100000);
+	printk(LOGLEVEL_EMERG, "    # figure: getppid round trip %lu "
+	       "instructions (%lu in the caller)\n", n - base, base);
+	KT_EXPECT_TRUE(t, n > base);
+	KT_EXPECT_TRUE(t, n - base < 400);
+}
+
 static struct ktest_case posix_cases[] = {
+	KTEST_CASE(posix_syscall_getppid_instruction_count),
 	KTEST_CASE(posix_env_param_reaches_getenv),
 	KTEST_CASE(posix_syscall_getpid_is_1),
 	KTEST_CASE(posix_syscall_unknown_is_enosys),

@@ -46,5 +46,10 @@ const struct fault_info *trap_last_fault(void);
  * or 0 to keep the kernel's panic status. It must not return to the
  * faulting code. */
 void trap_set_fatal_hook(int (*fn)(const struct fault_info *fi));
+/* Count the instructions fn(arg) executes (single-stepping with the trap
+ * flag; at most 'budget'). Code entered through SYSCALL is only counted
+ * if FMASK does not clear TF. For benchmarks: exact on any accelerator. */
+unsigned long trap_count_steps(void (*fn)(void *), void *arg,
+			       unsigned long budget);
 
 #endif
