@@ -24,6 +24,7 @@ struct rlimit_k {
 #define RLIM_NLIMITS	16
 
 static struct rlimit_k limits[RLIM_NLIMITS];
+static char hostname[65] = "pith";
 static int limits_ready;
 
 static long sys_zero(void)
@@ -59,7 +60,7 @@ static long sys_uname(long buf)
 
 	memset(u, 0, sizeof(*u));
 	kstrlcpy(u->sysname, "Pith", sizeof(u->sysname));
-	kstrlcpy(u->nodename, "pith", sizeof(u->nodename));
+	kstrlcpy(u->nodename, hostname, sizeof(u->nodename));
 	/* The Linux ABI level musl is answered at. */
 	kstrlcpy(u->release, "6.1.0-pith", sizeof(u->release));
 	kstrlcpy(u->version, "#1 Pith unikernel", sizeof(u->version));
@@ -134,3 +135,83 @@ static long sys_execve(long path)
 	return no_processes("execve");
 }
 SYSCALL(execve, "s", sys_execve);
+
+/* One process, one session, one group, root: the identity calls that
+ * change things accept what changes nothing. */
+static long sys_setpgid(long pid, long pgid)
+{
+	return (pid == 0 || pid == 1) && (pgid == 0 || pgid == 1) ? 0 : -EPERM;
+}
+SYSCALL(setpgid, "dd", sys_setpgid);
+
+static long sys_setsid(void)
+{
+	return -EPERM;	/* already a session and group leader */
+}
+SYSCALL(setsid, "", sys_setsid);
+
+static long sys_getgroups(long n, long list)
+{
+	return 0;
+}
+SYSCALL(getgroups, "dp", sys_getgroups);
+
+static long sys_set_ids(long a, long b, long c)
+{
+	return 0;
+}
+SYSCALL(setgroups, "dp", sys_set_ids);
+SYSCALL(setreuid, "dd", sys_set_ids);
+SYSCALL(setregid, "dd", sys_set_ids);
+SYSCALL(setresuid, "ddd", sys_set_ids);
+SYSCALL(setresgid, "ddd", sys_set_ids);
+SYSCALL(setfsuid, "d", sys_set_ids);
+SYSCALL(setfsgid, "d", sys_set_ids);
+
+static long sys_no_children(long a, long b, long c, long d)
+{
+	return -ECHILD;	/* no process ever has children here */
+}
+SYSCALL(wait4, "dppp", sys_no_children);
+SYSCALL(waitid, "ddpx", sys_no_children);
+
+static long sys_personality(long p)
+{
+	return 0;	/* PER_LINUX, and it stays so */
+}
+SYSCALL(personality, "x", sys_personality);
+
+static long sys_membarrier(long cmd, long flags)
+{
+	return 0;	/* one CPU: every barrier is already there */
+}
+SYSCALL(membarrier, "dx", sys_membarrier);
+
+#define PR_SET_NAME	15
+#define PR_GET_NAME	16
+
+static char comm[16] = "main";
+
+static long sys_prctl(long op, long a2, long a3, long a4, long a5)
+{
+	if (op == PR_SET_NAME) {
+		kstrlcpy(comm, (const char *)a2, sizeof(comm));
+		return 0;
+	}
+	if (op == PR_GET_NAME) {
+		kstrlcpy((char *)a2, comm, sizeof(comm));
+		return 0;
+	}
+	return -EINVAL;
+}
+SYSCALL(prctl, "dxxxx", sys_prctl);
+
+static long sys_sethostname(long name, long len)
+{
+	if (len < 0 || len >= (long)sizeof(hostname))
+		return -EINVAL;
+	memcpy(hostname, (const void *)name, len);
+	hostname[len] = 0;
+	return 0;
+}
+SYSCALL(sethostname, "su", sys_sethostname);

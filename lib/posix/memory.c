@@ -6,6 +6,7 @@
  * musl's malloc then takes its memory from mmap, as it does on Linux when
  * brk fails. Regions come zeroed with an unmapped guard page below.
  */
+#include <pith/clock.h>
 #include <pith/errno.h>
 #include <pith/mm.h>
 #include <pith/paging.h>
@@ -107,3 +108,56 @@ static long sys_brk(long addr)
 	return 0;	/* the break never moves: malloc falls back to mmap */
 }
 SYSCALL(brk, "p", sys_brk);
+
+/* The rest of the memory calls: advice and locking are no-ops (nothing
+ * is ever paged out), msync has nothing to write back (no file mappings
+ * yet), mincore says every page of a region is resident. */
+static long sys_zero_mem(long a, long b)
+{
+	return a & (PAGE_SIZE - 1) ? -EINVAL : 0;
+}
+SYSCALL(mlock, "px", sys_zero_mem);
+SYSCALL(munlock, "px", sys_zero_mem);
+SYSCALL(msync, "pxx", sys_zero_mem);
+
+static long sys_mlockall(long flags)
+{
+	return 0;
+}
+SYSCALL(mlockall, "x", sys_mlockall);
+SYSCALL(munlockall, "", sys_mlockall);
+
+static long sys_mincore(long addr, long len, long vec)
+{
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	memset((void *)vec, 1, ALIGN_UP((size_t)len, PAGE_SIZE) / PAGE_SIZE);
+	return 0;
+}
+SYSCALL(mincore, "pxp", sys_mincore);
+
+struct sysinfo_k {
+	long uptime;
+	unsigned long loads[3], totalram, freeram, sharedram, bufferram,
+		totalswap, freeswap;
+	unsigned short procs, pad;
+	unsigned long totalhigh, freehigh;
+	unsigned int mem_unit;
+	char reserved[256];
+};
+
+static long sys_sysinfo(long info)
+{
+	struct sysinfo_k *si = (struct sysinfo_k *)info;
+	struct page_alloc_stats st;
+
+	page_alloc_get_stats(&st);
+	memset(si, 0, sizeof(*si));
+	si->uptime = clock_ns() / 1000000000ull;
+	si->totalram = st.managed_pages;
+	si->freeram = st.free_pages;
+	si->procs = 1;
+	si->mem_unit = PAGE_SIZE;
+	return 0;
+}
+SYSCALL(sysinfo, "p", sys_sysinfo);

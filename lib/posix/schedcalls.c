@@ -12,6 +12,11 @@
 #include "posix.h"
 
 #define TIMER_ABSTIME	1
+#ifdef CONFIG_LIBSCHED_RR_SLICE_MS
+#define CONFIG_LIBSCHED_RR_SLICE_MS_OR_100 CONFIG_LIBSCHED_RR_SLICE_MS
+#else
+#define CONFIG_LIBSCHED_RR_SLICE_MS_OR_100 100
+#endif
 #define PRIO_PROCESS	0
 
 struct timespec_k {
@@ -156,3 +161,55 @@ static long sys_clock_nanosleep(long id, long flags, long req, long rem)
 			(struct timespec_k *)rem);
 }
 SYSCALL(clock_nanosleep, "dxpp", sys_clock_nanosleep);
+
+static long sys_sched_rr_get_interval(long pid, long tp)
+{
+	struct timespec_k *ts = (struct timespec_k *)tp;
+	uint64_t ns = CONFIG_LIBSCHED_RR_SLICE_MS_OR_100 * NSEC_PER_MSEC;
+
+	ts->sec = ns / NSEC_PER_SEC;
+	ts->nsec = ns % NSEC_PER_SEC;
+	return thread_of(pid) ? 0 : -ESRCH;
+}
+SYSCALL(sched_rr_get_interval, "dp", sys_sched_rr_get_interval);
+
+struct tms_k {
+	long utime, stime, cutime, cstime;
+};
+
+/* CPU time in clock ticks (AT_CLKTCK is 100): all of it is "user". */
+static long sys_times(long buf)
+{
+	uint64_t ns = posix_cputime_ns(false);
+
+	if (buf)
+		*(struct tms_k *)buf = (struct tms_k){ ns / 10000000, 0, 0, 0 };
+	return ktime_get_ns() / 10000000;
+}
+SYSCALL(times, "p", sys_times);
+
+struct rusage_k {
+	long utime_s, utime_us, stime_s, stime_us;
+	long rest[14];
+};
+
+static long sys_getrusage(long who, long ru)
+{
+	uint64_t ns = posix_cputime_ns(who == 1 /* RUSAGE_THREAD */);
+	struct rusage_k *r = (struct rusage_k *)ru;
+
+	__builtin_memset(r, 0, sizeof(*r));
+	r->utime_s = ns / NSEC_PER_SEC;
+	r->utime_us = (ns % NSEC_PER_SEC) / 1000;
+	return 0;
+}
+SYSCALL(getrusage, "dp", sys_getrusage);
+
+static __attribute__((noreturn)) long sys_pause(void)
+{
+	for (;;) {	/* no asynchronous signals yet: for ever */
+		current->state = TASK_INTERRUPTIBLE;
+		schedule();
+	}
+}
+SYSCALL(pause, "", sys_pause);

@@ -70,6 +70,7 @@ CASES = [
     ("exits", ["abort"], {}),
     ("exits", ["raise"], {}),
     ("fsops", [], {}),
+    ("misc", ["calls"], {}),
 ]
 
 

@@ -6,11 +6,41 @@
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <sys/times.h>
+#include <sys/wait.h>
+
+/* Process calls whose answers are the same on Linux and Pith. */
+static int calls(void)
+{
+	struct sysinfo si;
+	struct rusage ru;
+	struct tms t;
+	char name[16] = "";
+
+	int r = sysinfo(&si);
+
+	printf("sysinfo %d ram>0 %d\n", r, si.totalram > 0);
+	printf("getrusage %d\n", getrusage(RUSAGE_SELF, &ru));
+	printf("times>=0 %d\n", times(&t) >= 0);
+	printf("prctl set %d\n", prctl(PR_SET_NAME, "worker7"));
+	prctl(PR_GET_NAME, name);
+	printf("prctl get %s\n", name);
+	errno = 0;
+	printf("wait4 %d %s\n", (int)wait4(-1, NULL, WNOHANG, NULL),
+	       errno == ECHILD ? "ECHILD" : "?");
+	printf("getpgid(0)==getpgrp %d\n", getpgid(0) == getpgrp());
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
 	unsigned char r[16];
 
+	if (argc > 1 && !strcmp(argv[1], "calls"))
+		return calls();
 	if (argc > 1 && !strcmp(argv[1], "random")) {
 		getrandom(r, sizeof(r), 0);
 		for (int i = 0; i < 16; i++)
