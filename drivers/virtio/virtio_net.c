@@ -33,6 +33,9 @@
 #include <pith/time.h>
 #include <pith/virtio.h>
 #include <pith/wait.h>
+#include <pith/wq.h>
+#include <pith/wait.h>
+#include <pith/wq.h>
 
 #define VIRTIO_NET_F_MAC	5
 #define VIRTIO_NET_F_MRG_RXBUF	15
@@ -62,21 +65,19 @@ struct vnet {
 	struct virtqueue *txq;			/* [T] */
 	spinlock_t tx_lock;
 	struct wait_queue_head tx_wait;
-	struct wait_queue_head bh_wait;
-	volatile bool bh_pending;		/* [I] */
+	struct work_struct bh_work;		/* receive, link changes */
 	volatile bool config_pending;		/* [I] */
-	struct thread *bh;
 	unsigned int rx_posted;			/* [B] */
 	unsigned long rx_bad;			/* [B] malformed frames */
 	bool mrg;
 };
 
-/* The one place that defers work out of the interrupt: the lead may
- * swap the thread for a lib/wq work item here. Any context. */
+/* The one place that defers work out of the interrupt: a work item on
+ * the high-priority system queue (queued again while running, it runs
+ * again after). Any context. */
 static void vnet_schedule_bh(struct vnet *vn)
 {
-	vn->bh_pending = true;
-	wake_up(&vn->bh_wait);
+	queue_work(system_highpri_wq, &vn->bh_work);
 }
 
 static void vnet_rx_cb(struct virtqueue *vq)
@@ -196,16 +197,9 @@ static void vnet_rx_work(struct vnet *vn)
 	}
 }
 
-static int vnet_bh_thread(void *arg)
+static void vnet_bh(struct work_struct *w)
 {
-	struct vnet *vn = arg;
-
-	for (;;) {
-		wait_event(vn->bh_wait, vn->bh_pending);
-		vn->bh_pending = false;
-		vnet_rx_work(vn);
-	}
-	return 0;
+	vnet_rx_work(container_of(w, struct vnet, bh_work));
 }
 
 static void vnet_tx_reclaim(struct vnet *vn)
@@ -315,9 +309,6 @@ static int vnet_setup(struct vnet *vn)
 	if (!vn->rxq || !vn->txq)
 		return -ENOMEM;
 	virtqueue_disable_cb(vn->txq);
-	vn->bh = kthread_run(vnet_bh_thread, vn, "virtio-net");
-	if (!vn->bh)
-		return -ENOMEM;
 	if (vnet_fill_rx(vn))
 		return -ENOMEM;
 	return virtio_device_ready(vdev);
@@ -335,7 +326,7 @@ static int vnet_probe(struct virtio_device *vdev)
 	vn->mrg = virtio_has_feature(vdev, VIRTIO_NET_F_MRG_RXBUF);
 	spin_lock_init(&vn->tx_lock);
 	init_waitqueue_head(&vn->tx_wait);
-	init_waitqueue_head(&vn->bh_wait);
+	INIT_WORK(&vn->bh_work, vnet_bh);
 	vn->nd = (struct netdev){ .mtu = 1500, .ops = &vnet_ops, .priv = vn };
 	vnet_read_mac(vn);
 	err = vnet_setup(vn);
