@@ -152,7 +152,8 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void walk(const char *dir, const char *rel)
+/* The tree of one file system: mounts below (devfs) are left out. */
+static void walk(const char *dir, const char *rel, dev_t dev)
 {
 	char **names = NULL, path[4096], sub[4096], hex[65], tgt[4096];
 	size_t n = 0;
@@ -179,9 +180,11 @@ static void walk(const char *dir, const char *rel)
 			 names[i]);
 		if (lstat(path, &st)) {
 			printf("E lstat %s %s\n", sub, strerror(errno));
+		} else if (st.st_dev != dev) {
+			;
 		} else if (S_ISDIR(st.st_mode)) {
 			printf("D %s %o\n", sub, st.st_mode & 07777);
-			walk(path, sub);
+			walk(path, sub, dev);
 		} else if (S_ISLNK(st.st_mode)) {
 			ssize_t l = readlink(path, tgt, sizeof(tgt) - 1);
 
@@ -246,7 +249,7 @@ static void write_files(const char *dir)
 	put(p, "end", 3, 50 << 20, O_TRUNC);		/* a hole first */
 	for (int i = 0; i < 50; i++) {
 		snprintf(p, sizeof(p), "%s/new/small%02d", dir, i);
-		put(p, p, strlen(p), 0, O_TRUNC);
+		put(p, p + strlen(dir), strlen(p + strlen(dir)), 0, O_TRUNC);
 	}
 	for (int i = 0; i < 50; i += 2) {		/* every other one */
 		snprintf(p, sizeof(p), "%s/new/small%02d", dir, i);
@@ -379,8 +382,14 @@ static void run(char *cmd)
 	arg2 = strchr(arg, ':');
 	if (arg2)
 		*arg2++ = 0;
-	if (!strcmp(cmd, "walk"))
-		walk(arg, "");
+	if (!strcmp(cmd, "walk")) {
+		struct stat st;
+
+		if (stat(arg, &st))
+			printf("E stat %s %s\n", arg, strerror(errno));
+		else
+			walk(arg, "", st.st_dev);
+	}
 	else if (!strcmp(cmd, "write"))
 		cmd_write(arg);
 	else if (!strcmp(cmd, "rofs"))
