@@ -9,12 +9,10 @@
  * at the fs level, then vfs_mount(target, fstype, flags, data) or
  * vfs_mount_source(dev, target, ...) / vfs_umount(target) (-EBUSY while
  * a file, a cwd or another mount uses it); lookup_mnt for the walk;
- * vfs_sync_all / vfs_syncfs. At power-off (a lib/core shutdown hook) each
- * mount, newest first, drops its unused dentries and is shut down (or
- * synced) by its file system, so disks are left clean.
+ * vfs_sync_all / vfs_syncfs; vfs_shutdown_mounts at power-off (vfs_boot.c
+ * hooks it): each mount, newest first, drops its unused dentries and is
+ * shut down (or synced) by its file system, so disks are left clean.
  */
-#include <pith/init.h>
-#include <pith/kernel.h>
 #include <pith/mm.h>
 #include <pith/printk.h>
 #include <pith/string.h>
@@ -203,7 +201,7 @@ int vfs_sync_all(void)
 	return err;
 }
 
-static void vfs_shutdown(struct shutdown_hook *h)
+void vfs_shutdown_mounts(void)
 {
 	struct vfsmount *m;
 	struct super_block *sb;
@@ -217,15 +215,3 @@ static void vfs_shutdown(struct shutdown_hook *h)
 			vfs_syncfs(sb);
 	}
 }
-
-static struct shutdown_hook vfs_shutdown_hook = {
-	.name = "vfs",
-	.fn = vfs_shutdown,
-};
-
-static int vfs_shutdown_init(void)
-{
-	shutdown_hook_add(&vfs_shutdown_hook);
-	return 0;
-}
-fs_initcall(vfs_shutdown_init);

@@ -16,10 +16,13 @@
  *       mounted after the root and /dev, the mount point made (with its
  *       parents) when missing; a failure is logged and boot goes on.
  *
+ * Power-off: a lib/core shutdown hook unmounts (or syncs) every mount.
+ *
  * Interface: none (an initcall and parameters).
  */
 #include <pith/bootinfo.h>
 #include <pith/init.h>
+#include <pith/kernel.h>
 #include <pith/param.h>
 #include <pith/printk.h>
 #include <pith/string.h>
@@ -130,11 +133,23 @@ static int mount_root(void)
 	return err;
 }
 
+static void vfs_shutdown(struct shutdown_hook *h)
+{
+	vfs_shutdown_mounts();
+}
+
+static struct shutdown_hook vfs_shutdown_hook = {
+	.name = "vfs",
+	.fn = vfs_shutdown,
+};
+
 static int vfs_boot(void)
 {
 	const struct bootinfo *bi = bootinfo_get();
-	int on_disk = mount_root(), err;
+	int on_disk, err;
 
+	shutdown_hook_add(&vfs_shutdown_hook);
+	on_disk = mount_root();
 	if (on_disk < 0)
 		return on_disk;
 	if (bi->initrd_size && on_disk)
