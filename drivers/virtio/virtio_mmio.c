@@ -7,7 +7,8 @@
  * (what QEMU microvm appends with acpi=off, and Firecracker always).
  * Without any, and without a PCI bus, we probe QEMU microvm's fixed
  * window: 8 transports of 512 bytes from 0xfeb00000 whose interrupts are
- * IOAPIC lines 16-23 (ACPI on, ioapic2=off, as tools/run boots it). With
+ * IOAPIC lines 16-23 (ACPI on, ioapic2=off, as tools/run boots it), top
+ * slot first, as QEMU fills them in command-line order from the top. With
  * QEMU's second IOAPIC the lines would be 24-47, which the platform does
  * not route: we say so instead of waiting for interrupts that never come.
  *
@@ -265,7 +266,9 @@ static void probe_microvm(void)
 			       "-M microvm,ioapic2=off\n");
 		return;
 	}
-	for (unsigned int i = 0; i < MMIO_MAX_DEVICES; i++)
+	/* QEMU fills the window from the top slot down: probing in that
+	 * order numbers disks (vblk0, vblk1) as given on its command line. */
+	for (unsigned int i = MMIO_MAX_DEVICES; i--; )
 		mmio_add(MICROVM_MMIO_BASE + 512 * i, MICROVM_MMIO_IRQ + i,
 			 true);
 }

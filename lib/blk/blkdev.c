@@ -15,6 +15,7 @@
 static LIST_HEAD(blkdevs);
 static unsigned int blk_next_index;
 static void (*blk_wait_hook)(struct blk_req *req);
+static void (*blk_wake_hook)(struct blk_req *req);
 
 /* Write "vblk<n>" into name without libc. */
 static void blk_make_name(char *name, unsigned int n)
@@ -129,11 +130,18 @@ void blk_complete(struct blk_req *req, int status)
 	req->completed = 1;
 	if (req->done)
 		req->done(req);
+	if (blk_wake_hook)
+		blk_wake_hook(req);
 }
 
 void blk_set_wait_hook(void (*wait)(struct blk_req *req))
 {
 	blk_wait_hook = wait;
+}
+
+void blk_set_wake_hook(void (*wake)(struct blk_req *req))
+{
+	blk_wake_hook = wake;
 }
 
 static void blk_wait(struct blk_req *req)
@@ -163,4 +171,19 @@ int blk_rw(struct blkdev *dev, enum blk_op op, uint64_t lba, uint32_t n,
 int blk_flush(struct blkdev *dev)
 {
 	return blk_rw(dev, BLK_OP_FLUSH, 0, 0, NULL);
+}
+
+int blk_sync_all(void)
+{
+	struct blkdev *dev;
+	int err = 0, e;
+
+	list_for_each_entry(dev, &blkdevs, node) {
+		if (dev->read_only)
+			continue;
+		e = sync_dev(dev);
+		if (e && !err)
+			err = e;
+	}
+	return err;
 }

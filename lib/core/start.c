@@ -8,6 +8,7 @@
  *                          core level), the boot-time line, the app on its
  *                          own stack (guard page below), power off with
  *                          the app's status
+ *   kernel_exit(status)    run the shutdown hooks, power off
  */
 #include <pith/bootinfo.h>
 #include <pith/clock.h>
@@ -16,6 +17,7 @@
 #include <pith/kernel.h>
 #include <pith/paging.h>
 #include <pith/plat.h>
+#include <pith/preempt.h>
 #include <pith/printk.h>
 #include <pith/string.h>
 #include <pith/trap.h>
@@ -104,8 +106,33 @@ uint64_t boot_time_ns(void)
 	return boot_ns;
 }
 
+static LIST_HEAD(shutdown_hooks);
+
+void shutdown_hook_add(struct shutdown_hook *h)
+{
+	list_add(&h->node, &shutdown_hooks);
+}
+
+/* Once, and only where sleeping is allowed: an exit from interrupt
+ * context (or a second exit from inside a hook) skips them. */
+static void run_shutdown_hooks(void)
+{
+	static bool ran;
+	struct shutdown_hook *h;
+
+	if (ran || in_interrupt())
+		return;
+	ran = true;
+	local_irq_enable();
+	list_for_each_entry(h, &shutdown_hooks, node) {
+		pr_debug("pith: shutdown: %s\n", h->name);
+		h->fn(h);
+	}
+}
+
 __noreturn void kernel_exit(int status)
 {
+	run_shutdown_hooks();
 	local_irq_disable();
 	if (status & ~0x7f)
 		pr_info("pith: exit status %d (QEMU's exit device carries 7 "

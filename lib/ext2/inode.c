@@ -184,7 +184,9 @@ static void ext2_evict(struct ext2_inode *ip)
 		memset(ip->d.i_block, 0, sizeof(ip->d.i_block));
 	else if (ext2_free_blocks_from(ip, 0))
 		return;		/* corrupt: leave the inode allocated */
-	ip->d.i_dtime = ext2_now();
+	/* A zero dtime means "in use" to e2fsck: a guest without a wall
+	 * clock (1970) must still mark the inode deleted. */
+	ip->d.i_dtime = ext2_now() ?: 1;
 	ip->d.i_size = ip->d.i_size_high = 0;
 	if (ext2_write_inode(ip))
 		return;
@@ -220,4 +222,19 @@ int ext2_stat(struct ext2_inode *ip, struct ext2_stat *st)
 	st->ctime = d->i_ctime;
 	st->blksize = ip->fs->block_size;
 	return 0;
+}
+
+int ext2_setattr(struct ext2_inode *ip, unsigned int valid, uint16_t mode,
+		 uint32_t atime, uint32_t mtime)
+{
+	if (ip->fs->read_only)
+		return -EROFS;
+	if (valid & EXT2_ATTR_MODE)
+		ip->d.i_mode = (ip->d.i_mode & EXT2_S_IFMT) | (mode & 07777);
+	if (valid & EXT2_ATTR_ATIME)
+		ip->d.i_atime = atime;
+	if (valid & EXT2_ATTR_MTIME)
+		ip->d.i_mtime = mtime;
+	ext2_touch(ip, false);
+	return ext2_write_inode(ip);
 }

@@ -12,7 +12,8 @@
  * directory. Unused negative dentries sit on an LRU, capped by
  * CONFIG_LIBVFS_NEG_DENTRIES.
  *
- * Interface: see <pith/vfs.h> (d_instantiate, dget, dput, d_delete) and
+ * Interface: see <pith/vfs.h> (d_instantiate, dget, dput, d_delete,
+ * shrink_dcache_sb) and
  * vfs_internal.h (d_alloc, d_lookup, d_move).
  */
 #include <pith/mm.h>
@@ -286,4 +287,43 @@ bool d_is_ancestor(struct dentry *anc, struct dentry *d)
 unsigned int dt_type(umode_t mode)
 {
 	return (mode & S_IFMT) >> 12;
+}
+
+#define SHRINK_MAX_DEPTH	256
+
+/* Free the unused dentries below dir, deepest first. A child's count is
+ * its users plus its own children, so it is free to go once its subtree
+ * is gone and the count is zero. */
+static void shrink_children(struct dentry *dir, int depth)
+{
+	struct rb_node *n = rb_first(&dir->d_children), *next;
+	struct dentry *d;
+
+	if (depth > SHRINK_MAX_DEPTH)
+		return;
+	for (; n; n = next) {
+		next = rb_next(n);
+		d = rb_entry(n, struct dentry, d_node);
+		if (d->d_flags & DCACHE_MOUNTED)
+			continue;
+		shrink_children(d, depth + 1);
+		if (d->d_count)
+			continue;
+		d_unhash(d);
+		d_free(d);
+	}
+}
+
+void shrink_dcache_sb(struct super_block *sb)
+{
+	struct dentry *root = sb->s_root;
+
+	if (!root)
+		return;
+	shrink_children(root, 0);
+	if (root->d_count == 1 && RB_EMPTY_ROOT(&root->d_children)) {
+		root->d_flags |= DCACHE_UNHASHED;
+		sb->s_root = NULL;
+		dput(root);
+	}
 }

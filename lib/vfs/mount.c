@@ -5,9 +5,13 @@
  * the mountpoint. The image has one namespace, one root and one current
  * directory.
  *
- * Interface: vfs_mount_root(fstype) at the fs level, then
- * vfs_mount(target, fstype, flags, data) / vfs_umount(target) (-EBUSY
- * while a file, a cwd or another mount uses it); lookup_mnt for the walk.
+ * Interface: vfs_mount_root(fstype) (or vfs_mount_root_source(dev, ...))
+ * at the fs level, then vfs_mount(target, fstype, flags, data) or
+ * vfs_mount_source(dev, target, ...) / vfs_umount(target) (-EBUSY while
+ * a file, a cwd or another mount uses it); lookup_mnt for the walk;
+ * vfs_sync_all / vfs_syncfs; vfs_shutdown_mounts at power-off (vfs_boot.c
+ * hooks it): each mount, newest first, drops its unused dentries and is
+ * shut down (or synced) by its file system, so disks are left clean.
  */
 #include <pith/mm.h>
 #include <pith/printk.h>
@@ -55,8 +59,8 @@ struct vfsmount *lookup_mnt(struct vfsmount *mnt, struct dentry *d)
 	return NULL;
 }
 
-static struct vfsmount *mount_fs(const char *fstype, int flags,
-				 const void *data)
+static struct vfsmount *mount_fs(const char *source, const char *fstype,
+				 int flags, const void *data)
 {
 	struct file_system_type *fs = get_fs_type(fstype);
 	struct super_block *sb;
@@ -64,6 +68,11 @@ static struct vfsmount *mount_fs(const char *fstype, int flags,
 
 	if (!fs)
 		return ERR_PTR(-ENODEV);
+	if (fs->fs_flags & FS_REQUIRES_DEV) {
+		if (!source || !*source)
+			return ERR_PTR(-EINVAL);
+		data = source;
+	}
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return ERR_PTR(-ENOMEM);
@@ -83,11 +92,17 @@ static struct vfsmount *mount_fs(const char *fstype, int flags,
 
 int vfs_mount_root(const char *fstype)
 {
+	return vfs_mount_root_source(NULL, fstype, 0);
+}
+
+int vfs_mount_root_source(const char *source, const char *fstype,
+			  int flags)
+{
 	struct vfsmount *m;
 
 	if (vfs_root.mnt)
 		return -EBUSY;
-	m = mount_fs(fstype, 0, NULL);
+	m = mount_fs(source, fstype, flags, NULL);
 	if (IS_ERR(m))
 		return (int)PTR_ERR(m);
 	vfs_root = (struct path){ m, dget(m->mnt_root) };
@@ -100,6 +115,12 @@ int vfs_mount_root(const char *fstype)
 int vfs_mount(const char *target, const char *fstype, int flags,
 	      const void *data)
 {
+	return vfs_mount_source(NULL, target, fstype, flags, data);
+}
+
+int vfs_mount_source(const char *source, const char *target,
+		     const char *fstype, int flags, const void *data)
+{
 	struct nameidata nd;
 	struct vfsmount *m;
 	int err;
@@ -108,7 +129,7 @@ int vfs_mount(const char *target, const char *fstype, int flags,
 			    LOOKUP_DIRECTORY, &nd);
 	if (err)
 		return err;
-	m = mount_fs(fstype, flags, data);
+	m = mount_fs(source, fstype, flags, data);
 	if (IS_ERR(m)) {
 		nd_release(&nd);
 		return (int)PTR_ERR(m);
@@ -160,4 +181,37 @@ int vfs_umount(const char *target)
 		m->mnt_sb->s_type->kill_sb(m->mnt_sb);
 	kfree(m);
 	return 0;
+}
+
+int vfs_syncfs(struct super_block *sb)
+{
+	return sb->s_op && sb->s_op->sync_fs ? sb->s_op->sync_fs(sb) : 0;
+}
+
+int vfs_sync_all(void)
+{
+	struct vfsmount *m;
+	int err = 0, e;
+
+	list_for_each_entry(m, &mounts, mnt_list) {
+		e = vfs_syncfs(m->mnt_sb);
+		if (e && !err)
+			err = e;
+	}
+	return err;
+}
+
+void vfs_shutdown_mounts(void)
+{
+	struct vfsmount *m;
+	struct super_block *sb;
+
+	list_for_each_entry_reverse(m, &mounts, mnt_list) {
+		sb = m->mnt_sb;
+		shrink_dcache_sb(sb);
+		if (sb->s_op && sb->s_op->shutdown)
+			sb->s_op->shutdown(sb);
+		else
+			vfs_syncfs(sb);
+	}
 }

@@ -372,8 +372,9 @@ static long sys_mount(long src, long target, long type, long flags,
 {
 	if (!type)
 		return -EINVAL;
-	return vfs_mount((const char *)target, (const char *)type,
-			 (int)flags, (const void *)data);
+	return vfs_mount_source((const char *)src, (const char *)target,
+				(const char *)type, (int)(flags & MS_RDONLY),
+				(const void *)data);
 }
 SYSCALL(mount, "sssxp", sys_mount);
 

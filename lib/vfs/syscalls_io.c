@@ -2,8 +2,8 @@
 /*
  * The descriptor system calls: read, write and their vector and
  * positional forms, lseek, close, dup family, fcntl, ioctl, fstat,
- * getdents64, fsync. Handlers are static and named sys_*: musl owns the
- * plain names.
+ * getdents64, fsync, sync, syncfs. Handlers are static and named sys_*:
+ * musl owns the plain names.
  *
  * Interface: SYSCALL() registrations only.
  */
@@ -290,9 +290,23 @@ SYSCALL(fdatasync, "d", sys_fsync);
 
 static long sys_sync(void)
 {
+	vfs_sync_all();		/* sync(2) cannot fail */
 	return 0;
 }
 SYSCALL(sync, "", sys_sync);
+
+static long sys_syncfs(long fd)
+{
+	struct file *f = fget((int)fd);
+	int r;
+
+	if (!f)
+		return -EBADF;
+	r = f->f_inode->i_sb ? vfs_syncfs(f->f_inode->i_sb) : 0;
+	fput(f);
+	return r;
+}
+SYSCALL(syncfs, "d", sys_syncfs);
 
 struct getdents_ctx {
 	struct dir_context ctx;

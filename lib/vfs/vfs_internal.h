@@ -31,6 +31,8 @@ void mntput(struct vfsmount *m);
 struct vfsmount *lookup_mnt(struct vfsmount *mnt, struct dentry *d);
 void path_get(const struct path *p);
 void path_put(const struct path *p);
+/* Power-off: every mount, newest first, shut down by its file system. */
+void vfs_shutdown_mounts(void);
 
 /* namei.c */
 #define LOOKUP_FOLLOW		0x1	/* follow a final symlink */

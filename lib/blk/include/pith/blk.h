@@ -25,20 +25,29 @@
  *   mark_buffer_dirty(bh)          written back later (age) or by sync
  *   brelse(bh)                     drop the reference
  *   sync_dev(dev)                  write every dirty buffer, then flush
+ *   blk_sync_all()                 sync_dev of every writable device
  *   bcache_invalidate_dev(dev)     forget the device's (clean) buffers
  *   blk_writeback_tick()           write back buffers dirty for longer
  *                                  than CONFIG_LIBBLK_WRITEBACK_AGE_MS;
  *                                  drive it from periodic delayed work
  *   blk_set_clock(now_ns)          the clock dirty ages are measured on
  *   blk_set_wait_hook(fn)          how a synchronous call waits for done()
- *                                  (default: spin with pause)
+ *                                  (default: spin with pause); called
+ *                                  until req->completed is set
+ *   blk_set_wake_hook(fn)          called by blk_complete() after done()
+ *                                  (any context): wakes the waiters
+ * Interface (kernel images, blk_sys.c; not in host tests):
+ *   blk_cache_lock() / blk_cache_unlock()   the one mutex that
+ *                                  serializes the buffer cache: file
+ *                                  systems take it around each call, the
+ *                                  writeback work around each tick
  *   bcache_shrink(want)            drop clean unused buffers (the lib/mm
  *                                  low-memory hook calls it)
  *
- * Context: thread context. The cache is not internally locked yet: the
- * callers serialize (one lock around file-system operations and the
- * writeback tick) until lib/lock has a mutex. done() may run in
- * interrupt context and must only record the status.
+ * Context: thread context. The cache is not internally locked: the
+ * callers serialize with blk_cache_lock() (one mutex, as the cache is one
+ * structure for all devices). done() may run in interrupt context and
+ * must only record the status.
  */
 #ifndef PITH_BLK_H
 #define PITH_BLK_H
@@ -106,6 +115,10 @@ int blk_rw(struct blkdev *dev, enum blk_op op, uint64_t lba, uint32_t n,
 	   void *buf);
 int blk_flush(struct blkdev *dev);
 void blk_set_wait_hook(void (*wait)(struct blk_req *req));
+void blk_set_wake_hook(void (*wake)(struct blk_req *req));
+void blk_cache_lock(void);
+void blk_cache_unlock(void);
+int blk_sync_all(void);
 
 /* ---- buffer cache ---- */
 

@@ -11,7 +11,12 @@
  *                           _start on a Linux-style stack); without one the
  *                           app's main(argc, argv, envp) is called directly
  *   app_args(&argc, &argv, &envp)   the app's arguments and environment
- *   kernel_exit(status)     power off after the app's exit
+ *   kernel_exit(status)     power off after the app's exit, running the
+ *                           shutdown hooks first (thread context only)
+ *   shutdown_hook_add(&h)   h.fn(&h) runs at kernel_exit, newest first,
+ *                           in thread context with interrupts on (may
+ *                           sleep, do I/O): sync disks, unmount cleanly.
+ *                           Not run on panic.
  *   boot_time_ns()          entry-to-main time, measured at app start
  */
 #ifndef PITH_KERNEL_H
@@ -20,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <pith/compiler.h>
+#include <pith/list.h>
 
 /* Exit status of an image that panicked or took a fatal exception. */
 #define PANIC_EXIT_STATUS	120
@@ -27,6 +33,14 @@
 void kernel_early(const char *cmdline);
 __noreturn void kernel_main(void);
 __noreturn void kernel_exit(int status);
+
+struct shutdown_hook {
+	const char *name;
+	void (*fn)(struct shutdown_hook *h);
+	struct list_head node;
+};
+/* Register h (static storage); hooks run newest first, once. */
+void shutdown_hook_add(struct shutdown_hook *h);
 
 typedef __noreturn void (*app_launcher_t)(int argc, char **argv,
 					  char **envp, uintptr_t stack_top);

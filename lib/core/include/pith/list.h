@@ -10,6 +10,7 @@
  *   list_del_init(&n)          unlink; n is an empty list again
  *   list_empty(&head), list_first_entry(&head, type, member)
  *   list_for_each_entry(pos, &head, member)
+ *   list_for_each_entry_reverse(pos, &head, member)
  *   list_for_each_entry_safe(pos, tmp, &head, member)  may delete pos
  */
 #ifndef PITH_LIST_H
@@ -101,12 +102,19 @@ static inline bool list_is_singular(const struct list_head *h)
 #define list_next_entry(pos, member) \
 	list_entry((pos)->member.next, __typeof__(*(pos)), member)
 
+#define list_prev_entry(pos, member) \
+	list_entry((pos)->member.prev, __typeof__(*(pos)), member)
+
 #define list_for_each(pos, head) \
 	for (pos = (head)->next; pos != (head); pos = pos->next)
 
 #define list_for_each_entry(pos, head, member)				\
 	for (pos = list_first_entry(head, __typeof__(*pos), member);	\
 	     &pos->member != (head); pos = list_next_entry(pos, member))
+
+#define list_for_each_entry_reverse(pos, head, member)			\
+	for (pos = list_last_entry(head, __typeof__(*pos), member);	\
+	     &pos->member != (head); pos = list_prev_entry(pos, member))
 
 #define list_for_each_entry_safe(pos, n, head, member)			\
 	for (pos = list_first_entry(head, __typeof__(*pos), member),	\

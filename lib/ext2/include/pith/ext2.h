@@ -20,6 +20,7 @@
  *   ext2_readdir(dir, &cookie, fill, ctx)      cookie 0 starts; fill
  *                                              returns non-zero to stop
  *   ext2_stat(ip, &st), ext2_statfs(fs, &sf)
+ *   ext2_setattr(ip, EXT2_ATTR_*, mode, atime, mtime)   chmod, utimes
  *   ext2_iput(ip)                  last reference to an unlinked inode
  *                                  frees it and its blocks
  *   ext2_sync(fs)                  all dirty buffers, then device flush
@@ -101,6 +102,11 @@ struct ext2_inode *ext2_iget(struct ext2_fs *fs, uint32_t ino);
 void ext2_iput(struct ext2_inode *ip);
 uint32_t ext2_ino(const struct ext2_inode *ip);
 int ext2_stat(struct ext2_inode *ip, struct ext2_stat *st);
+#define EXT2_ATTR_MODE		0x1u	/* permission bits of mode */
+#define EXT2_ATTR_ATIME		0x2u
+#define EXT2_ATTR_MTIME		0x4u
+int ext2_setattr(struct ext2_inode *ip, unsigned int valid, uint16_t mode,
+		 uint32_t atime, uint32_t mtime);
 
 long ext2_read(struct ext2_inode *ip, uint64_t off, void *buf, size_t len);
 long ext2_write(struct ext2_inode *ip, uint64_t off, const void *buf,

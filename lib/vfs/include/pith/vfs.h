@@ -19,7 +19,8 @@
  *   vfs_open(dirfd_path, name, flags, mode, &file)   then fput(file)
  *   vfs_read / vfs_write / vfs_llseek(file, ...)
  *   vfs_mkdir / vfs_unlink / vfs_rmdir / vfs_symlink / vfs_link /
- *   vfs_rename (at AT_FDCWD-style start paths), vfs_mount(path, fstype)
+ *   vfs_rename (at AT_FDCWD-style start paths), vfs_mount(path, fstype),
+ *   vfs_mount_source(dev, path, fstype, flags, data), vfs_sync_all()
  *   fd_install(file, cloexec) -> fd, fget(fd) / fput(file), fd_close(fd)
  *   anon_file(fops, priv, mode, flags)    a file with no name (pipes)
  *
@@ -213,6 +214,11 @@ struct super_operations {
 	/* Free the file system's data of an inode nobody uses any more. */
 	void (*evict_inode)(struct inode *inode);
 	void (*put_super)(struct super_block *sb);
+	/* sync(2), syncfs(2): everything to stable storage. */
+	int (*sync_fs)(struct super_block *sb);
+	/* Power-off: leave the storage clean (files may still be open;
+	 * nothing else will run). Without it, sync_fs is called. */
+	void (*shutdown)(struct super_block *sb);
 };
 
 /*
@@ -270,9 +276,17 @@ struct super_block {
 	void *s_fs_info;		/* [F] */
 };
 
+/* file_system_type.fs_flags */
+#define FS_REQUIRES_DEV	0x1	/* mount's data is the source (device) */
+
+/* Mount flags (Linux's MS_* values). */
+#define MS_RDONLY	0x1
+
 struct file_system_type {
 	const char *name;
-	/* A new super block with s_root set, or ERR_PTR. */
+	int fs_flags;
+	/* A new super block with s_root set, or ERR_PTR. With
+	 * FS_REQUIRES_DEV, data is the source name ("vblk0"). */
 	struct super_block *(*mount)(struct file_system_type *fs, int flags,
 				     const void *data);
 	void (*kill_sb)(struct super_block *sb);
@@ -331,6 +345,9 @@ void dput(struct dentry *d);
 void d_delete(struct dentry *d);
 /* True when dir has no positive children. */
 bool d_empty_dir(struct dentry *dir);
+/* Free every unused dentry of sb (and their inodes), s_root included
+ * when nothing uses it: before a file system goes away. */
+void shrink_dcache_sb(struct super_block *sb);
 unsigned int dt_type(umode_t mode);
 
 /* Helpers for a file system whose dentry tree is its directory. */
@@ -377,9 +394,17 @@ int vfs_chdir(int dirfd, const char *name);
 long vfs_getcwd(char *buf, size_t len);
 int vfs_mount(const char *target, const char *fstype, int flags,
 	      const void *data);
+/* The same with a source, for FS_REQUIRES_DEV types ("vblk0"). */
+int vfs_mount_source(const char *source, const char *target,
+		     const char *fstype, int flags, const void *data);
 int vfs_umount(const char *target);
 /* Mount the root file system (type name); fs init level. */
 int vfs_mount_root(const char *fstype);
+int vfs_mount_root_source(const char *source, const char *fstype,
+			  int flags);
+/* sync(2): every mounted file system's sync_fs; the first error. */
+int vfs_sync_all(void);
+int vfs_syncfs(struct super_block *sb);
 
 struct file *alloc_file(struct path *path, int flags,
 			const struct file_operations *fops);
