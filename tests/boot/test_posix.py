@@ -70,6 +70,8 @@ CASES = [
     ("exits", ["abort"], {}),
     ("exits", ["raise"], {}),
     ("fsops", [], {}),
+    ("pollpipe", [], {}),
+    ("pollpipe", ["sigpipe"], {}),
 ]
 
 
