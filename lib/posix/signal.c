@@ -9,6 +9,9 @@
  * to a read-only page, ud2, a division by zero) end it the same way with
  * SIGSEGV, SIGILL or SIGFPE, after the kernel's crash report.
  *
+ * Other libraries raise signals on the calling thread with
+ * send_sig_current (<pith/signal_k.h>): SIGPIPE from pipes and sockets.
+ *
  * Not yet: asynchronous delivery (alarm, setitimer), handlers for
  * exception signals, sigaltstack.
  */
@@ -16,6 +19,7 @@
 #include <pith/init.h>
 #include <pith/kernel.h>
 #include <pith/printk.h>
+#include <pith/signal_k.h>
 #include <pith/string.h>
 #include <pith/syscall.h>
 #include <pith/trap.h>
@@ -144,6 +148,12 @@ static long send(long sig)
 	if (sig)
 		deliver((int)sig);
 	return 0;
+}
+
+void send_sig_current(int sig)
+{
+	if (sig > 0 && sig < NSIG)
+		deliver(sig);
 }
 
 static long sys_kill(long pid, long sig)

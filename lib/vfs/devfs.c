@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * devfs, mounted at /dev: the console (serial input and output; fds 0-2
- * are opened on it before the app starts), tty (the same device), null,
- * zero, full, random and urandom. Devices are character-device inodes
+ * are opened on it before the app starts; input comes by the UART's
+ * receive interrupt, so readers and pollers sleep on console_wq), tty
+ * (the same device), null, zero, full, random and urandom. Devices are character-device inodes
  * in a dentry-cache directory whose file operations are the driver's.
  *
  * random/urandom read RDSEED/RDRAND when the CPU has them, else a
@@ -16,6 +17,7 @@
 #include <pith/mm.h>
 #include <pith/plat.h>
 #include <pith/sched.h>
+#include <pith/wait.h>
 #include <pith/string.h>
 #include "vfs_internal.h"
 
@@ -28,6 +30,8 @@ struct winsize_k {
 };
 
 static int console_pending = -1;	/* a byte poll saw, not yet read */
+static DECLARE_WAIT_QUEUE_HEAD(console_wq);	/* readers, pollers */
+static bool console_irq;		/* input arrives by interrupt */
 
 static int console_getc(void)
 {
@@ -40,7 +44,32 @@ static int console_getc(void)
 	return plat_console_getc();
 }
 
-/* Blocking read of at least one byte, up to a newline (a cooked line). */
+/* Interrupt context: serial input arrived. */
+static void console_rx_notify(void)
+{
+	wake_up_poll(&console_wq, POLLIN_K | POLLRDNORM_K);
+}
+
+static bool console_has_input(void)
+{
+	if (console_pending < 0)
+		console_pending = plat_console_getc();
+	return console_pending >= 0;
+}
+
+/* Sleep until input (by interrupt), or yield once (polled UART). */
+static void console_wait(void)
+{
+	if (console_irq) {
+		wait_event(console_wq, console_has_input());
+		return;
+	}
+	yield();
+	cpu_relax();
+}
+
+/* Blocking read up to a newline (a cooked line); with a polled UART or
+ * O_NONBLOCK, of what has arrived so far (at least one byte). */
 static long console_read(struct file *f, void *buf, size_t len, loff_t *pos)
 {
 	char *p = buf;
@@ -50,12 +79,11 @@ static long console_read(struct file *f, void *buf, size_t len, loff_t *pos)
 	while (n < len) {
 		c = console_getc();
 		if (c < 0) {
-			if (n)
+			if (n && (!console_irq || (f->f_flags & O_NONBLOCK)))
 				break;
 			if (f->f_flags & O_NONBLOCK)
 				return -EAGAIN;
-			yield();
-			cpu_relax();
+			console_wait();
 			continue;
 		}
 		p[n++] = c == '\r' ? '\n' : (char)c;
@@ -93,10 +121,9 @@ static long console_ioctl(struct file *f, unsigned int cmd,
 
 static unsigned int console_poll(struct file *f, struct poll_table_struct *pt)
 {
-	if (console_pending < 0)
-		console_pending = plat_console_getc();
+	poll_wait(f, &console_wq, pt);
 	return POLLOUT_K | POLLWRNORM_K |
-	       (console_pending >= 0 ? POLLIN_K | POLLRDNORM_K : 0);
+	       (console_has_input() ? POLLIN_K | POLLRDNORM_K : 0);
 }
 
 static const struct file_operations console_fops = {
@@ -266,5 +293,6 @@ int devfs_mount_and_open_console(void)
 			return -EBUSY;
 		}
 	}
+	console_irq = plat_console_rx_irq(console_rx_notify) == 0;
 	return 0;
 }

@@ -37,6 +37,7 @@ struct file *alloc_file(struct path *path, int flags,
 	else
 		f->f_mode = (rd ? FMODE_READ : 0) | (wr ? FMODE_WRITE : 0);
 	f->f_op = fops;
+	INIT_LIST_HEAD(&f->f_ep_links);
 	if (path) {
 		f->f_path = *path;
 		path_get(path);
@@ -80,6 +81,8 @@ void fput(struct file *f)
 	}
 	if (--f->f_count)
 		return;
+	if (!list_empty(&f->f_ep_links))
+		eventpoll_release(f);
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->f_inode, f);
 	if (f->f_path.dentry)

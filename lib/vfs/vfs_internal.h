@@ -68,6 +68,17 @@ void follow_mounts(struct path *p);
 /* file.c */
 struct file *file_alloc(void);
 
+/* poll.c */
+struct pollfd_k {
+	int fd;
+	short events;
+	short revents;
+};
+/* Poll fds until one is ready or timeout_ns (UINT64_MAX: forever);
+ * returns how many are ready or -errno. */
+int do_poll_fds(struct pollfd_k *fds, unsigned int n, uint64_t timeout_ns);
+long timespec_to_ns(const struct timespec_k *ts, uint64_t *ns);
+
 /* initrd.c */
 int initrd_unpack(const void *buf, size_t size);
 

@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * COM1 console (16550 UART at 0x3f8), polled. It is the first thing
- * plat_main sets up, so every later failure prints. Present on pc, q35 and
- * microvm. Output translates "\n" to "\r\n".
+ * COM1 console (16550 UART at 0x3f8). It is the first thing plat_main
+ * sets up, so every later failure prints. Present on pc, q35 and
+ * microvm. Output translates "\n" to "\r\n" and is polled. Input is
+ * polled too until a reader asks for the receive interrupt (IRQ 4):
+ * then the handler moves bytes into a small ring and calls the reader's
+ * notify function, so a blocked read sleeps instead of spinning.
+ *
+ * Interface: plat_console_write, plat_console_getc,
+ * plat_console_rx_irq(notify) (<pith/plat.h>).
  */
 #include <pith/io.h>
+#include <pith/irq.h>
 #include <pith/irqflags.h>
 #include <pith/plat.h>
 
@@ -17,6 +24,10 @@
 #define UART_LSR	5
 #define LSR_DR		0x01	/* data ready */
 #define LSR_THRE	0x20	/* transmit holding register empty */
+#define IER_RDA		0x01	/* interrupt on received data */
+#define MCR_OUT2	0x08	/* gates the UART's interrupt line on PCs */
+#define COM1_IRQ	4
+#define RX_RING		256
 
 static int serial_present;
 
@@ -57,9 +68,50 @@ void plat_console_write(const char *s, size_t n)
 	local_irq_restore(flags);
 }
 
+static uint8_t rx_ring[RX_RING];	/* interrupts off while touched */
+static unsigned int rx_head, rx_len;
+static void (*rx_notify)(void);
+
+static void serial_rx_irq(void *arg)
+{
+	while (inb(COM1 + UART_LSR) & LSR_DR) {
+		uint8_t c = inb(COM1 + UART_DATA);
+
+		if (rx_len < RX_RING)
+			rx_ring[(rx_head + rx_len++) % RX_RING] = c;
+	}
+	if (rx_notify)
+		rx_notify();
+}
+
 int plat_console_getc(void)
 {
-	if (!serial_present || !(inb(COM1 + UART_LSR) & LSR_DR))
+	unsigned long flags = local_irq_save();
+	int c = -1;
+
+	if (rx_len) {
+		c = rx_ring[rx_head];
+		rx_head = (rx_head + 1) % RX_RING;
+		rx_len--;
+	} else if (serial_present && (inb(COM1 + UART_LSR) & LSR_DR)) {
+		c = inb(COM1 + UART_DATA);
+	}
+	local_irq_restore(flags);
+	return c;
+}
+
+int plat_console_rx_irq(void (*notify)(void))
+{
+	int err;
+
+	if (!serial_present)
 		return -1;
-	return inb(COM1 + UART_DATA);
+	rx_notify = notify;
+	err = request_irq(COM1_IRQ, serial_rx_irq, NULL, "com1", IRQF_EDGE);
+	if (err)
+		return err;
+	outb(COM1 + UART_MCR, 0x03 | MCR_OUT2);
+	outb(COM1 + UART_IER, IER_RDA);
+	serial_rx_irq(NULL);	/* bytes that came before: no edge for them */
+	return 0;
 }

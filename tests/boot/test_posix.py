@@ -71,6 +71,8 @@ CASES = [
     ("exits", ["raise"], {}),
     ("fsops", [], {}),
     ("misc", ["calls"], {}),
+    ("pollpipe", [], {}),
+    ("pollpipe", ["sigpipe"], {}),
 ]
 
 

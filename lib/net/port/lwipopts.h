@@ -75,6 +75,10 @@ void pith_lwip_free(void *p);
 #define LWIP_NETIF_LINK_CALLBACK	1
 #define LWIP_NETIF_HOSTNAME		1
 #define ETHARP_SUPPORT_STATIC_ENTRIES	0
+/* 127.0.0.1 (lo) and packets to our own addresses loop back. */
+#define LWIP_HAVE_LOOPIF		1
+#define LWIP_NETIF_LOOPBACK		1
+#define LWIP_LOOPBACK_MAX_PBUFS		0
 
 /* ---- TCP throughput ---- */
 #define TCP_MSS				1460

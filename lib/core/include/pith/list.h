@@ -8,6 +8,7 @@
  *   list_add_tail(&n, &head)   before head (queue order)
  *   list_del(&n)               unlink; n is poisoned (NULL links)
  *   list_del_init(&n)          unlink; n is an empty list again
+ *   list_splice_init(&list, &head)  move list's entries to head's front
  *   list_empty(&head), list_first_entry(&head, type, member)
  *   list_for_each_entry(pos, &head, member)
  *   list_for_each_entry_reverse(pos, &head, member)
@@ -85,6 +86,21 @@ static inline void list_move(struct list_head *n, struct list_head *head)
 static inline bool list_empty(const struct list_head *h)
 {
 	return h->next == h;
+}
+
+/* Move every entry of list to the front of head; list ends up empty. */
+static inline void list_splice_init(struct list_head *list,
+				    struct list_head *head)
+{
+	struct list_head *first = list->next, *last = list->prev;
+
+	if (list_empty(list))
+		return;
+	first->prev = head;
+	last->next = head->next;
+	head->next->prev = last;
+	head->next = first;
+	INIT_LIST_HEAD(list);
 }
 
 static inline bool list_is_singular(const struct list_head *h)

@@ -65,6 +65,7 @@ typedef uint64_t dev_t_k;
 #define S_ISLNK(m)	(((m) & S_IFMT) == S_IFLNK)
 #define S_ISCHR(m)	(((m) & S_IFMT) == S_IFCHR)
 #define S_ISFIFO(m)	(((m) & S_IFMT) == S_IFIFO)
+#define S_ISSOCK(m)	(((m) & S_IFMT) == S_IFSOCK)
 
 /* Open flags (Linux x86-64 values). */
 #define O_ACCMODE	00000003
@@ -123,7 +124,11 @@ typedef uint64_t dev_t_k;
 #define POLLHUP_K	0x010
 #define POLLNVAL_K	0x020
 #define POLLRDNORM_K	0x040
+#define POLLRDBAND_K	0x080
 #define POLLWRNORM_K	0x100
+#define POLLWRBAND_K	0x200
+#define POLLMSG_K	0x400
+#define POLLRDHUP_K	0x2000
 
 struct file;
 struct inode;
@@ -322,6 +327,7 @@ struct file {
 	struct path f_path;
 	struct inode *f_inode;
 	void *private_data;
+	struct list_head f_ep_links;	/* [N] epoll items watching it */
 };
 
 /* ---- file system providers ---- */
@@ -434,9 +440,42 @@ int fd_table_size(void);
 
 /* ---- readiness ---- */
 
-/* Register the waiter on wq (no-op when pt is NULL). */
-void poll_wait(struct file *f, struct wait_queue_head *wq,
-	       struct poll_table_struct *pt);
+/*
+ * A file's poll op reports its POLL*_K bits now and, when pt is not NULL,
+ * calls poll_wait() on every wait queue that is woken when they change.
+ * poll/select and epoll pass tables whose qproc adds an entry of theirs.
+ */
+typedef void (*poll_queue_proc)(struct file *f, struct wait_queue_head *wq,
+				struct poll_table_struct *pt);
+
+struct poll_table_struct {
+	poll_queue_proc qproc;		/* NULL: just asking */
+	unsigned int key;		/* the events the caller wants */
+};
+typedef struct poll_table_struct poll_table;
+
+static inline void poll_wait(struct file *f, struct wait_queue_head *wq,
+			     poll_table *pt)
+{
+	if (pt && pt->qproc && wq)
+		pt->qproc(f, wq, pt);
+}
+
+/* The file's readiness (POLLNVAL_K without a poll op: always ready). */
+unsigned int vfs_poll(struct file *f, poll_table *pt);
+/* Wake wq's pollers and epoll items with the events in mask. */
+void wake_up_poll(struct wait_queue_head *wq, unsigned int mask);
+
+/* pipe.c, eventfd.c: new files for the system calls and socketpair. */
+int create_pipe_files(struct file **res, int flags);
+/* Two files into two fds (both or neither); 0 or -errno. */
+int fd_install_pair(struct file **fs, int *fds, bool cloexec);
+/* An AF_UNIX SOCK_STREAM pair: two pipes crossed. */
+int create_unix_pair(struct file **res, int flags);
+/* shutdown(2) on such a socket; -ENOTSOCK for other files. */
+int unix_shutdown(struct file *f, int how);
+/* Last close of a file in epoll sets (file.c calls it). */
+void eventpoll_release(struct file *f);
 
 /* ---- statistics for tests ---- */
 

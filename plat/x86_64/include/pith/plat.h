@@ -8,6 +8,8 @@
  *                          the status is lost; else reset). Never returns.
  *   plat_backtrace(rbp, fn, arg)  walk the frame-pointer chain
  *   plat_console_write(s, n)      raw console output (COM1), any context
+ *   plat_console_getc()           a waiting input byte or -1, any context
+ *   plat_console_rx_irq(notify)   input by interrupt; notify on arrival
  */
 #ifndef PITH_PLAT_H
 #define PITH_PLAT_H
@@ -20,6 +22,9 @@ __noreturn void plat_poweroff(int status);
 void plat_console_write(const char *s, size_t n);
 /* Read one byte from the console if one is waiting; -1 otherwise. */
 int plat_console_getc(void);
+/* Take console input by interrupt from now on; notify (interrupt
+ * context) runs when bytes arrive. 0 or a negative error. */
+int plat_console_rx_irq(void (*notify)(void));
 void plat_backtrace(uintptr_t rbp, void (*fn)(uintptr_t pc, void *arg),
 		    void *arg);
 void plat_dump_stack(void);
