@@ -3,7 +3,7 @@
 # Pith: user entry points. `make help` lists them. The machinery that turns
 # a configuration into an image lives in Makefile.uk.
 
-APP ?= helloworld
+APP ?= httpd
 BUILD ?= build/$(APP)
 APPDIR := apps/$(APP)
 
