@@ -410,8 +410,8 @@ def main():
 
     if mem:
         out += ["", "## Least guest memory that serves (microvm)", "",
-                "Searched downwards through -m %s; each step one boot, "
-                "serving = first reply byte within 45 s." %
+                "Searched downwards through -m %s; serving = first reply "
+                "byte within 45 s; a size fails when two boots fail." %
                 ", ".join(serve.MEM_STEPS), "",
                 "| system | least -m that serves | first that fails |",
                 "|---|---|---|"]

@@ -37,8 +37,8 @@ PROBE_INTERVAL = 0.004
 PROBE_LIFE = 0.5
 PROBE_MAX = 200
 REQUEST = b"GET / HTTP/1.1\r\nHost: bench\r\n\r\n"
-MEM_STEPS = ("128M", "64M", "32M", "16M", "8M", "6M", "4M", "3M", "2M",
-             "1M")
+MEM_STEPS = ("128M", "96M", "80M", "64M", "48M", "32M", "24M", "16M", "12M",
+             "8M", "6M", "5M", "4M", "3M", "2M", "1M")
 
 # "[    0.017796] pith: booted in 17780 us (entry to main)"
 STAMP = re.compile(r"^\[\s*(\d+)\.(\d+)\]\s?(.*)$")
@@ -271,11 +271,13 @@ def boot_to_serve(target, machine, accel, mem="128M"):
 
 def mem_search(target, machine, accel, steps=MEM_STEPS, log=None):
     """The least -m, going down steps, at which target still serves;
-    stops at the first size that fails. Returns (least size or None,
-    size that failed or None)."""
+    stops at the first size that fails twice in a row. Returns (least
+    size or None, size that failed or None)."""
     best = None
     for mem in steps:
         t, _, err = boot_to_serve(target, machine, accel, mem)
+        if t is None:
+            t, _, err = boot_to_serve(target, machine, accel, mem)
         if log:
             log("  %s -m %s: %s" % (target.name, mem,
                                     "serves (%.2f s)" % t if t else
