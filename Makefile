@@ -23,6 +23,7 @@ help:
 	@echo '  make [APP=x] run           boot it under QEMU, serial on stdio'
 	@echo '                             (RUNFLAGS="--machine q35 --append ..")'
 	@echo '  make test                  host unit tests, ktest image, boot tests'
+	@echo '  make bench                 benchmarks into bench/results/ (BENCHFLAGS="--runs 5")'
 	@echo '  make clean | distclean     remove build/APP | build/ and deps/'
 	@echo
 	@echo 'APP defaults to $(APP). Apps: $(notdir $(wildcard apps/*))'

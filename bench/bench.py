@@ -2,16 +2,30 @@
 # SPDX-License-Identifier: MIT
 """make bench: Pith's figures, each the median of repeated runs, each
 comparison a ratio taken in the same run (alternating, so drift on the
-host hits both sides alike). Writes bench/results/latest.md.
+host hits both sides alike). Writes bench/results/latest.md and
+bench/results/boot-to-serve.png.
 
   boot      whole QEMU process time of helloworld on microvm vs. the floor
             kernel (powers off at its first instruction), same flags
-  inguest   entry-to-main time printed by the image (TSC)
-  size      stripped image size, and bytes per library from the link map
+  serve     boot-to-serve (launch QEMU -> first byte of an HTTP reply on
+            the forwarded port; the floor: to QEMU's exit) on microvm and
+            q35 (qboot): floor, Pith httpd, Linux microVM (bench/linux/)
+  inguest   entry-to-main time printed by the image (TSC); the httpd's
+            listening line; Linux: uptime when init execs the httpd
+  memory    the least -m that still serves (microvm), Pith and Linux
+  wrk       requests per second, keep-alive, 1 and 64 connections
+  size      stripped image size, and bytes per library from the ELF
+            (tools/imgsize.c, libelf; the link map names the owners)
+
+Until apps/httpd builds for Pith (apps/httpd/Config.uk and `make
+APP=httpd` succeeding) the table says "pith httpd: not available yet";
+apps/netecho (lwIP's TCP echo on port 7: the GET comes back as the first
+byte) then stands in for boot-to-serve and memory, labelled as such.
 
 Under TCG (these machines: /dev/kvm is PVM) absolute guest times are
 emulation times; on hardware KVM the same command measures the real
-thing. Usage: bench/bench.py [--runs N]
+thing. Usage: bench/bench.py [--runs N] [--wrk-seconds S] [--no-mem]
+[--no-wrk] [--no-linux]
 """
 
 import argparse
@@ -26,6 +40,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import pithrun  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+import serve  # noqa: E402
 
 
 def sh(cmd, **kw):
@@ -86,61 +102,225 @@ def bench_boot(hello, floor, runs):
         statistics.median(inguest)
 
 
-def lib_owner(name):
-    if "/obj/" in name:
-        return "/".join(name.split("/obj/", 1)[1].split("/")[:2])
-    if "libc.a" in name or "musl" in name:
-        return "musl libc"
-    if "libkmem" in name:
-        return "lib/core (kmem)"
-    if "ksyms" in name:
-        return "symbol table"
-    if "syscall_names" in name:
-        return "lib/posix"
-    return "other"
+
+def try_build_app(app):
+    """Build app; None (and the reason) when it does not build."""
+    for goal in ("defconfig", "all"):
+        r = subprocess.run(["make", "--no-print-directory", "APP=" + app,
+                            goal], cwd=ROOT, capture_output=True, text=True)
+        if r.returncode:
+            return None, (r.stdout + r.stderr).strip().split("\n")[-1]
+    return os.path.join(ROOT, "build", app, app), None
 
 
-def lib_sizes(mapfile):
-    """Bytes per library folder from the link map: (in the image file,
-    in memory only: .bss and stacks)."""
-    image, memonly = {}, {}
-    sec = None
-    full = re.compile(r"^ (\.\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+)$")
-    cont = re.compile(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+\.(?:o|a)\S*)$")
-    alone = re.compile(r"^ (\.\S+)$")
-    for line in open(mapfile):
-        line = line.rstrip("\n")
-        m = full.match(line)
-        if m:
-            sec, addr, size, name = m.group(1), m.group(2), m.group(3), m.group(4)
-        else:
-            m = cont.match(line)
-            if m and sec:
-                addr, size, name = m.group(1), m.group(2), m.group(3)
-            else:
-                m = alone.match(line)
-                sec = m.group(1) if m else sec
-                continue
-        size, addr = int(size, 16), int(addr, 16)
-        if not size or addr < 0x100000:    # debug sections sit at 0
-            continue
-        nofile = sec.startswith((".bss", ".tbss", ".stacks", "COMMON"))
-        d = memonly if nofile else image
-        lib = lib_owner(name)
-        d[lib] = d.get(lib, 0) + size
-    return image, memonly
+def pith_httpd():
+    """The Pith httpd image and its initrd, or (None, reason)."""
+    if not os.path.exists(os.path.join(ROOT, "apps/httpd/Config.uk")):
+        return None, "no apps/httpd/Config.uk"
+    img, why = try_build_app("httpd")
+    if not img:
+        return None, "make APP=httpd failed: " + why
+    initrd = os.path.join(ROOT, "build/httpd/initrd.cpio")
+    return (img, initrd if os.path.exists(initrd) else None), None
+
+
+def build_imgsize():
+    os.makedirs(os.path.join(ROOT, "build/tools"), exist_ok=True)
+    sh(["gcc", "-O2", "-Wall", "-Wextra", "-Werror", "tools/imgsize.c",
+        "-lelf", "-o", "build/tools/imgsize"])
+    return os.path.join(ROOT, "build/tools/imgsize")
+
+
+def parse_imgsize(text):
+    """tools/imgsize's output -> [(library, file, memory, symbols, n)];
+    the total row last."""
+    rows = []
+    for line in text.strip().split("\n"):
+        f = line.split("\t")
+        if len(f) != 5:
+            raise ValueError("imgsize: bad line %r" % line)
+        rows.append((f[0], int(f[1]), int(f[2]), int(f[3]), int(f[4])))
+    return rows
+
+
+def lib_sizes(tool, app):
+    b = os.path.join(ROOT, "build", app, app)
+    return parse_imgsize(sh([tool, b + ".dbg", b + ".map"]))
+
+
+def build_linux():
+    """bench/linux/build.sh; returns (folder, None) or (None, reason)."""
+    r = subprocess.run([os.path.join(ROOT, "bench/linux/build.sh"), "-q"],
+                       cwd=ROOT, capture_output=True, text=True)
+    if r.returncode:
+        return None, (r.stdout + r.stderr).strip().split("\n")[-1]
+    return r.stdout.strip().split("\n")[-1], None
+
+
+def ms(x):
+    return "%.1f ms" % (x * 1000) if x is not None else "-"
+
+
+def ratio(a, b):
+    return "%.2f" % (a / b) if a and b else "-"
+
+
+def chart(series, path, title):
+    """gnuplot box plots (log scale) of {label: [seconds]}; returns an
+    error text or None."""
+    labels = [k for k, v in series.items() if v]
+    if not labels:
+        return "no data"
+    data = path + ".dat"
+    with open(data, "w") as f:
+        for i, k in enumerate(labels):
+            for v in series[k]:
+                f.write("%d %.6f\n" % (i + 1, v * 1000))
+            f.write("\n\n")
+    tics = ", ".join('"%s" %d' % (k.replace('"', "'"), i + 1)
+                     for i, k in enumerate(labels))
+    script = "\n".join([
+        "set terminal pngcairo size 1100,560 font 'sans,10'",
+        "set output '%s'" % path,
+        "set title '%s'" % title.replace("'", ""),
+        "set logscale y", "set ylabel 'ms (log scale)'",
+        "set style fill solid 0.25 border -1",
+        "set style boxplot outliers pointtype 7",
+        "set style data boxplot", "set boxwidth 0.5", "unset key",
+        "set grid ytics",
+        "set xtics (%s) rotate by -20 font ',9'" % tics,
+        "set xrange [0.3:%f]" % (len(labels) + 0.7),
+        "plot for [i=0:%d] '%s' index i using (i+1):2 with boxplot, \\"
+        % (len(labels) - 1, data),
+        "     for [i=0:%d] '%s' index i using ($1+0.3):2 with points "
+        "pointtype 1 pointsize 0.6" % (len(labels) - 1, data),
+        ""])
+    r = subprocess.run(["gnuplot"], input=script, capture_output=True,
+                       text=True)
+    os.unlink(data)
+    return (r.stderr.strip() or "gnuplot failed") if r.returncode else None
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=21)
+    ap.add_argument("--runs", type=int, default=20,
+                    help="boots per figure (default 20)")
+    ap.add_argument("--wrk-seconds", type=int, default=5)
+    ap.add_argument("--no-mem", action="store_true")
+    ap.add_argument("--no-wrk", action="store_true")
+    ap.add_argument("--no-linux", action="store_true")
     a = ap.parse_args()
     accel, _ = pithrun.detect_accel()
+    started = time.time()
+    machines = ("microvm", "q35")
+
+    log("bench: building helloworld, netecho, the floor, tools/imgsize")
     hello = build_app("helloworld")
     floor = build_floor()
+    tool = build_imgsize()
+    netecho, ne_why = try_build_app("netecho")
+
+    log("bench: helloworld vs floor, %d runs" % a.runs)
     th, tf, ing = bench_boot(hello, floor, a.runs)
+
+    # --- the systems --------------------------------------------------
+    targets = [serve.Target("floor", floor, kind="exit", timeout=60)]
+    httpd, httpd_why = pith_httpd()
+    pith = None
+    if httpd:
+        pith = serve.Target("pith httpd", httpd[0], initrd=httpd[1],
+                            append="-- -q", timeout=60)
+    elif netecho:
+        pith = serve.Target("pith netecho (stand-in)", netecho,
+                            guest_port=7, expect=REQUEST_ECHO,
+                            listen_mark="netecho: listening", timeout=60)
+    if pith:
+        targets.append(pith)
+    linux = None
+    if a.no_linux:
+        linux_why = "--no-linux"
+    else:
+        log("bench: building the Linux microVM (bench/linux/build.sh)")
+        ldir, linux_why = build_linux()
+        if ldir:
+            with open(os.path.join(ldir, "cmdline")) as f:
+                cmdline = f.read().strip()
+            linux = serve.Target(
+                "linux microVM", os.path.join(ldir, "vmlinuz"),
+                initrd=os.path.join(ldir, "initramfs.cpio.gz"),
+                replace_append=cmdline + " -- -q", timeout=120,
+                listen_mark="linux-init:")
+            targets.append(linux)
+
+    # --- boot to serve, alternating -------------------------------------
+    times = {(t.name, m): [] for t in targets for m in machines}
+    cons = {(t.name, m): [] for t in targets for m in machines}
+    errors = {}
+    log("bench: boot-to-serve, %d runs x %s x %s" %
+        (a.runs, "/".join(machines), ", ".join(t.name for t in targets)))
+    for i in range(a.runs):
+        order = targets[i % len(targets):] + targets[:i % len(targets)]
+        for m in machines:
+            for t in order:
+                if (t.name, m) in errors:
+                    continue
+                s, c, err = serve.boot_to_serve(t, m, accel)
+                if s is None:
+                    errors[(t.name, m)] = err
+                    log("bench: %s on %s failed: %s" % (t.name, m, err))
+                    continue
+                times[(t.name, m)].append(s)
+                cons[(t.name, m)].append(c)
+        log("bench: run %d/%d done" % (i + 1, a.runs))
+
+    def med(name, m):
+        return serve.median(times.get((name, m), []))
+
+    def cmed(name, m, key):
+        return serve.median([c[key] for c in cons.get((name, m), [])
+                             if c.get(key) is not None])
+
+    # --- least memory ---------------------------------------------------
+    mem = {}
+    if not a.no_mem:
+        for t in [x for x in (pith, linux) if x]:
+            log("bench: least memory, %s (microvm)" % t.name)
+            probe_t = serve.Target(t.name, t.image, initrd=t.initrd,
+                                   append=t.append,
+                                   replace_append=t.replace_append,
+                                   guest_port=t.guest_port, expect=t.expect,
+                                   timeout=min(t.timeout, 45))
+            mem[t.name] = serve.mem_search(probe_t, "microvm", accel, log=log)
+
+    # --- wrk --------------------------------------------------------------
+    rps = {}
+    if not a.no_wrk:
+        for t in [x for x in (pith, linux) if x and x.expect != REQUEST_ECHO]:
+            log("bench: wrk, %s (microvm, %d s runs)" % (t.name,
+                                                        a.wrk_seconds))
+            rps[t.name] = serve.throughput(t, "microvm", accel,
+                                           a.wrk_seconds)
+
+    # --- sizes --------------------------------------------------------
+    sizes = [("helloworld", lib_sizes(tool, "helloworld"))]
+    if httpd:
+        sizes.append(("httpd", lib_sizes(tool, "httpd")))
+    if netecho:
+        sizes.append(("netecho", lib_sizes(tool, "netecho")))
+
+    # --- chart ----------------------------------------------------------
+    os.makedirs(os.path.join(ROOT, "bench/results"), exist_ok=True)
+    series = {"%s, %s" % (n, m): v for (n, m), v in times.items()}
+    png = os.path.join(ROOT, "bench/results/boot-to-serve.png")
+    chart_err = chart(series, png, "Boot-to-serve under %s, %d runs each "
+                      "(floor: to QEMU exit)" % (accel.upper(), a.runs))
+
+    # --- the report ---------------------------------------------------
     size = os.path.getsize(hello)
-    libs, mem = lib_sizes(os.path.join(ROOT, "build/helloworld/helloworld.map"))
     rows = [
         ("helloworld stripped image", "%d bytes (%.1f KiB)" % (size, size / 1024),
          "target <= 64 KiB"),
@@ -155,16 +335,139 @@ def main():
            (time.strftime("%Y-%m-%d"), a.runs, accel), "",
            "| figure | value | note |", "|---|---|---|"]
     out += ["| %s | %s | %s |" % r for r in rows]
-    out += ["", "Bytes per library in helloworld (from the link map): in the "
-            "image file, and in memory only (.bss, stacks):", "",
-            "| library | image | memory only |", "|---|---|---|"]
-    out += ["| %s | %d | %d |" % (k, libs.get(k, 0), mem.get(k, 0)) for k in
-            sorted(set(libs) | set(mem), key=lambda k: -libs.get(k, 0))]
+
+    out += ["", "## Boot to serve", "",
+            "Launch of QEMU to the first byte of an HTTP reply on the "
+            "forwarded host port (the floor: to QEMU's exit), median "
+            "[min-max] of %d runs, alternating, same QEMU flags "
+            "(tools/pithrun.py build_command, -m 128M, virtio-net, user "
+            "network); q35 boots with qboot. Chart: "
+            "[boot-to-serve.png](boot-to-serve.png)." % a.runs, "",
+            "| system | " + " | ".join(machines) + " |",
+            "|---|" + "---|" * len(machines)]
+    names = [t.name for t in targets]
+    if not httpd:
+        names.insert(1, None)
+    for n in names:
+        if n is None:
+            out.append("| pith httpd: not available yet (%s) |" % httpd_why
+                       + " |" * (len(machines) - 1))
+            continue
+        cells = []
+        for m in machines:
+            v = times[(n, m)]
+            if (n, m) in errors and not v:
+                cells.append("failed: %s" % errors[(n, m)].split(";")[0])
+            elif v:
+                cells.append("%s [%s-%s]" % (ms(serve.median(v)),
+                                             ms(min(v))[:-3], ms(max(v))))
+            else:
+                cells.append("-")
+        out.append("| %s | %s |" % (n, " | ".join(cells)))
+    if linux is None:
+        out.append("| linux microVM: not available (%s) |" % linux_why
+                   + " |" * (len(machines) - 1))
+    if pith:
+        out.append("| ratio %s / floor | %s |" % (pith.name, " | ".join(
+            ratio(med(pith.name, m), med("floor", m)) for m in machines)))
+    if pith and linux:
+        out.append("| ratio linux / %s | %s |" % (pith.name, " | ".join(
+            ratio(med(linux.name, m), med(pith.name, m)) for m in machines)))
+    if not httpd:
+        out += ["", "Targets (issue 8): Pith httpd at most 1.10 x the floor "
+                "and at least 10 x faster than Linux. The stand-in "
+                "(apps/netecho) is the same kernel, lwIP and virtio-net "
+                "path answering with an echo of the request instead of a "
+                "page: it shows where the Pith httpd will land, not the "
+                "httpd."]
+
+    out += ["", "## In-guest time", "",
+            "| system | " + " | ".join(machines) + " |",
+            "|---|" + "---|" * len(machines)]
+    if pith:
+        out.append("| %s: entry to main (boot line) | %s |" % (
+            pith.name, " | ".join(
+                ("%d us" % cmed(pith.name, m, "booted_us"))
+                if cmed(pith.name, m, "booted_us") else "-"
+                for m in machines)))
+        ls = [cmed(pith.name, m, "listen_s") for m in machines]
+        lh = [cmed(pith.name, m, "listen_host_s") for m in machines]
+        if any(ls):
+            out.append("| %s: listening line (guest timestamp) | %s |" % (
+                pith.name, " | ".join("%.0f us" % (x * 1e6) if x else "-"
+                                      for x in ls)))
+        elif any(lh):
+            out.append("| %s: listening line, host-observed after the boot "
+                       "line (no guest timestamp) | %s |" % (
+                           pith.name, " | ".join(ms(x) for x in lh)))
+        else:
+            out.append("| %s: listening line | no timestamp | |" % pith.name)
+    if linux:
+        out.append("| linux microVM: uptime when init execs httpd | %s |" % (
+            " | ".join("%.2f s" % x if x else "-" for x in
+                       [cmed(linux.name, m, "linux_init_s")
+                        for m in machines])))
+
+    if mem:
+        out += ["", "## Least guest memory that serves (microvm)", "",
+                "Searched downwards through -m %s; serving = first reply "
+                "byte within 45 s; a size fails when two boots fail." %
+                ", ".join(serve.MEM_STEPS), "",
+                "| system | least -m that serves | first that fails |",
+                "|---|---|---|"]
+        for n, (best, fail) in mem.items():
+            out.append("| %s | %s | %s |" % (n, best or "none",
+                                            fail or "none tried"))
+    elif a.no_mem:
+        out += ["", "Least guest memory: skipped (--no-mem)."]
+
+    out += ["", "## Requests per second (wrk, keep-alive, default page, "
+            "microvm, user network, %d s)" % a.wrk_seconds, "",
+            "| system | 1 connection | 64 connections |", "|---|---|---|"]
+    if not httpd:
+        out.append("| pith httpd: not available yet | | |")
+    for n, r in rps.items():
+        if isinstance(r, str):
+            out.append("| %s | %s | |" % (n, r))
+            continue
+        out.append("| %s | %s |" % (n, " | ".join(
+            ("%.0f" % r[c][0] + (" (%d errors)" % r[c][1] if r[c][1] else ""))
+            if r[c][0] is not None else "wrk failed" for c in (1, 64))))
+    if httpd and linux and len(rps) == 2 and not any(
+            isinstance(r, str) for r in rps.values()):
+        out.append("| ratio pith / linux | %s |" % " | ".join(
+            ratio(rps[pith.name][c][0], rps[linux.name][c][0])
+            for c in (1, 64)))
+    if a.no_wrk:
+        out.append("| skipped (--no-wrk) | | |")
+
+    for app, rows_ in sizes:
+        total = rows_[-1]
+        out += ["", "## Bytes per library in %s" % app, "",
+                "From the ELF (tools/imgsize.c, libelf): allocated sections "
+                "split by the input sections of the link map; \"in "
+                "symbols\" is the part covered by sized symbols of the "
+                ".symtab (the rest: string literals, constants, code "
+                "without a size); rows add up to the total. Stripped image "
+                "file: %d bytes." % os.path.getsize(
+                    os.path.join(ROOT, "build", app, app)), "",
+                "| library | image | memory only (.bss, stacks) | in symbols "
+                "| symbols |", "|---|---|---|---|---|"]
+        out += ["| %s | %d | %d | %d | %d |" % r for r in rows_[:-1]]
+        out.append("| **total** | **%d** | **%d** | %d | %d |" % total[1:])
+
+    out += ["", "Chart: %s." % ("bench/results/boot-to-serve.png"
+                                if not chart_err else
+                                "not written (%s)" % chart_err),
+            "", "Took %.0f s." % (time.time() - started)]
     text = "\n".join(out) + "\n"
-    os.makedirs(os.path.join(ROOT, "bench/results"), exist_ok=True)
     with open(os.path.join(ROOT, "bench/results/latest.md"), "w") as f:
         f.write(text)
     print(text)
+
+
+# apps/netecho echoes the request: its first bytes are the request's
+REQUEST_ECHO = serve.REQUEST[:5]
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ set -eu
 
 PKGS="gcc make binutils kconfig-frontends qemu-system-x86 qemu-system-data
 musl-tools musl-dev libelf-dev e2fsprogs python3 python3-pytest curl wrk
-dpkg-dev xz-utils"
+dpkg-dev xz-utils busybox-static gnuplot-nox"
 
 LWIP_VERSION=2.1.3+dfsg1-2
 LWIP_ORIG=lwip_2.1.3+dfsg1.orig.tar.xz
