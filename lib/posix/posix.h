@@ -38,10 +38,16 @@ void posix_random_bytes(void *buf, size_t n);
 
 #ifdef CONFIG_LIBSCHED
 uint64_t posix_cputime_ns(bool thread_only);
+int posix_tid(void);
 #else
 static inline uint64_t posix_cputime_ns(bool thread_only)
 {
 	return clock_ns();
+}
+
+static inline int posix_tid(void)
+{
+	return 1;
 }
 #endif
 

@@ -18,11 +18,13 @@
 #include <pith/errno.h>
 #include <pith/init.h>
 #include <pith/kernel.h>
+#include <pith/paging.h>
 #include <pith/printk.h>
 #include <pith/signal_k.h>
 #include <pith/string.h>
 #include <pith/syscall.h>
 #include <pith/trap.h>
+#include "posix.h"
 
 #define NSIG		65
 #define SIG_DFL		0ul
@@ -211,6 +213,13 @@ static int exception_signal(const struct fault_info *fi)
 	default:
 		return 0;
 	}
+	/* musl guards a thread's stack with a PROT_NONE page below it: a
+	 * fault just below the stack pointer is that thread's overflow. */
+	if (fi->vector == 14 && fi->addr < fi->rsp + PAGE_SIZE &&
+	    fi->addr + 65536 > fi->rsp)
+		pr_info("posix: stack overflow in thread %d (fault at %#lx, "
+			"stack pointer %#lx)\n", posix_tid(),
+			(unsigned long)fi->addr, (unsigned long)fi->rsp);
 	pr_info("posix: the program took signal %d: exit status %d\n", sig,
 		128 + sig);
 	return 128 + sig;

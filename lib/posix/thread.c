@@ -108,6 +108,11 @@ static long sys_exit(long status)
 }
 SYSCALL(exit, "d", sys_exit);
 
+int posix_tid(void)
+{
+	return current->tid;
+}
+
 static long sys_gettid(void)
 {
 	return current->tid;

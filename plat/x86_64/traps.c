@@ -104,6 +104,7 @@ static void fill_fault(const struct trap_regs *r)
 {
 	last_fault = (struct fault_info){
 		.vector = r->vector, .error = r->error, .rip = r->rip,
+		.rsp = r->rsp,
 		.addr = r->vector == 14 ? read_cr2() : 0,
 	};
 	for (int i = 0; i < TRAP_MAX_DESCRIBE && r->vector == 14; i++)

@@ -73,6 +73,7 @@ CASES = [
     ("misc", ["calls"], {}),
     ("pollpipe", [], {}),
     ("pollpipe", ["sigpipe"], {}),
+    ("stackovf", [], {}),
 ]
 
 
@@ -107,3 +108,9 @@ def test_getrandom_differs_between_boots():
     second = run_pith(image, ["random"], {})[1]
     assert len(first) == 1 and re.fullmatch(r"[0-9a-f]{32}", first[0])
     assert first != second
+
+
+def test_thread_stack_overflow_is_reported_as_such():
+    rc, lines, raw = run_pith(build_pith("stackovf"), [], {})
+    assert rc == 139 & 0x7f, raw
+    assert re.search(r"posix: stack overflow in thread \d+ ", raw), raw

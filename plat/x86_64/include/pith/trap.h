@@ -26,6 +26,7 @@ struct fault_info {
 	uint64_t error;
 	uint64_t addr;		/* CR2 for page faults */
 	uint64_t rip;
+	uint64_t rsp;		/* at the fault */
 	char what[96];		/* from the describe hook, may be empty */
 };
 
