@@ -23,10 +23,14 @@ struct timespec_k {
 	long sec, nsec;
 };
 
-/* tid 0 and the pid mean the caller; other tids are not looked up yet. */
+/* tid 0 means the caller; others are looked up (1 is the main thread,
+ * which is also the process). */
 static struct thread *thread_of(long tid)
 {
-	return tid == 0 || tid == current->tid || tid == 1 ? current : NULL;
+	if (tid == 0 || tid == current->tid)
+		return current;
+	return tid > 0 && tid < (1l << 30) ? sched_find_thread((int)tid)
+					   : NULL;
 }
 
 static long sys_sched_yield(void)

@@ -27,6 +27,20 @@ void sched_core_init(struct rq *rq);
 void schedule_dead(void);
 void sched_reap_later(struct thread *t);
 
+struct thread *sched_find_thread(int tid)
+{
+	unsigned long flags = local_irq_save();
+	struct thread *t, *found = NULL;
+
+	list_for_each_entry(t, &all_threads, all_node)
+		if (t->tid == tid && t->state != TASK_DEAD) {
+			found = t;
+			break;
+		}
+	local_irq_restore(flags);
+	return found;
+}
+
 int sched_nr_threads(void)
 {
 	return nr_threads;

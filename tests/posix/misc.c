@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* An unimplemented system call fails with ENOSYS; getrandom bytes. */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -11,6 +13,33 @@
 #include <sys/sysinfo.h>
 #include <sys/times.h>
 #include <sys/wait.h>
+
+static volatile pid_t worker_tid;
+static volatile int worker_stop;
+
+static void *worker(void *arg)
+{
+	worker_tid = (pid_t)syscall(SYS_gettid);
+	while (!worker_stop)
+		usleep(1000);
+	return NULL;
+}
+
+/* Another thread's nice value, set and read through its tid. */
+static void thread_nice(void)
+{
+	pthread_t t;
+
+	pthread_create(&t, NULL, worker, NULL);
+	while (!worker_tid)
+		usleep(1000);
+	printf("setpriority(tid, 5) %d\n",
+	       setpriority(PRIO_PROCESS, worker_tid, 5));
+	printf("getpriority(tid) %d\n", getpriority(PRIO_PROCESS, worker_tid));
+	/* (not sched_getscheduler: musl answers ENOSYS itself) */
+	worker_stop = 1;
+	pthread_join(t, NULL);
+}
 
 /* Process calls whose answers are the same on Linux and Pith. */
 static int calls(void)
@@ -29,9 +58,11 @@ static int calls(void)
 	prctl(PR_GET_NAME, name);
 	printf("prctl get %s\n", name);
 	errno = 0;
-	printf("wait4 %d %s\n", (int)wait4(-1, NULL, WNOHANG, NULL),
-	       errno == ECHILD ? "ECHILD" : "?");
+	int w = (int)wait4(-1, NULL, WNOHANG, NULL);
+
+	printf("wait4 %d %s\n", w, errno == ECHILD ? "ECHILD" : "?");
 	printf("getpgid(0)==getpgrp %d\n", getpgid(0) == getpgrp());
+	thread_nice();
 	return 0;
 }
 

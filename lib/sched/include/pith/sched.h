@@ -122,6 +122,8 @@ int sched_setattr(struct thread *t, int policy, int nice, int rt_priority);
 void sched_set_prio(struct thread *t, int prio);	/* PI boosting */
 void sched_dump(void);
 int sched_nr_threads(void);
+/* The live thread with this tid, or NULL (not for the idle thread). */
+struct thread *sched_find_thread(int tid);
 /* Hooks lib/wq uses for concurrency management: called with interrupts
  * off when a thread with t->worker set blocks or wakes. */
 void sched_set_worker_hooks(void (*sleeping)(struct thread *t),
