@@ -33,6 +33,16 @@ static inline void strace_exit(const struct syscall_args *r, long ret)
 #endif
 
 long sys_exit_group(long status);
+void signal_raise_async(int sig);
+void signal_check_pending(void);
+bool signal_is_pending(void);
+#ifdef CONFIG_LIBSCHED
+void signal_wake_sleepers(void);
+#else
+static inline void signal_wake_sleepers(void)
+{
+}
+#endif
 int clock_read(long id, uint64_t *ns);
 void posix_random_bytes(void *buf, size_t n);
 

@@ -6,6 +6,7 @@
  * affinity (one CPU), nanosleep and clock_nanosleep.
  */
 #include <pith/errno.h>
+#include <pith/irqflags.h>
 #include <pith/sched.h>
 #include <pith/syscall.h>
 #include <pith/time.h>
@@ -209,11 +210,30 @@ static long sys_getrusage(long who, long ru)
 }
 SYSCALL(getrusage, "dp", sys_getrusage);
 
-static __attribute__((noreturn)) long sys_pause(void)
+static struct thread *pausing;
+
+/* A signal became pending (interrupt context): wake a pause(). */
+void signal_wake_sleepers(void)
 {
-	for (;;) {	/* no asynchronous signals yet: for ever */
+	if (pausing)
+		wake_up_process(pausing);
+}
+
+/* Until a signal is pending; its handler runs on the way out of the
+ * system call, and pause returns EINTR, as on Linux. */
+static long sys_pause(void)
+{
+	unsigned long flags = local_irq_save();
+
+	pausing = current;
+	while (!signal_is_pending()) {
 		current->state = TASK_INTERRUPTIBLE;
+		local_irq_restore(flags);
 		schedule();
+		flags = local_irq_save();
 	}
+	pausing = NULL;
+	local_irq_restore(flags);
+	return -EINTR;
 }
 SYSCALL(pause, "", sys_pause);

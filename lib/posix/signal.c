@@ -53,6 +53,7 @@ static bool default_ignores(int sig)
 }
 
 static void deliver(int sig);
+static void deliver_pending(void);
 
 static void run_handler(int sig, struct k_sigaction *a)
 {
@@ -87,6 +88,36 @@ static void deliver(int sig)
 		kernel_exit(128 + sig);
 	}
 	run_handler(sig, a);
+}
+
+/* From interrupt context (a timer): the default action ends the image
+ * at once; otherwise the signal waits for the next system call return,
+ * and a thread sleeping in pause() is woken. */
+void signal_raise_async(int sig)
+{
+	struct k_sigaction *a = &actions[sig];
+
+	if (a->handler == SIG_IGN ||
+	    (a->handler == SIG_DFL && default_ignores(sig)))
+		return;
+	if (a->handler == SIG_DFL && !(blocked & BIT(sig))) {
+		pr_info("posix: terminated by signal %d\n", sig);
+		kernel_exit(128 + sig);
+	}
+	pending |= BIT(sig);
+	signal_wake_sleepers();
+}
+
+/* Called on every system call's way out. */
+void signal_check_pending(void)
+{
+	if (unlikely(pending & ~blocked))
+		deliver_pending();
+}
+
+bool signal_is_pending(void)
+{
+	return pending & ~blocked;
 }
 
 static void deliver_pending(void)

@@ -55,6 +55,7 @@ long do_syscall(struct syscall_args *r)
 			    r->a[5]);
 	if (unlikely(strace_on))
 		strace_exit(r, ret);
+	signal_check_pending();
 	return ret;
 }
 

@@ -74,6 +74,8 @@ CASES = [
     ("pollpipe", [], {}),
     ("pollpipe", ["sigpipe"], {}),
     ("stackovf", [], {}),
+    ("alarm", [], {}),
+    ("alarm", ["default"], {}),
 ]
 
 
