@@ -46,10 +46,13 @@ def main():
     for k in host:
         h, p = host[k][0], pith.get(k, [0])[0]
         out.append("| %s | %d | %d | %.2f |" % (k, h, p, p / h if h else 0))
-    out += ["", "Kernel primitives in the guest (apps/kbench, ns):", "",
-            "| figure | median | p99 |", "|---|---|---|"]
+    out += ["", "Kernel primitives in the guest (apps/kbench):", "",
+            "| figure | median | p99 | unit |", "|---|---|---|---|"]
     for k, v in kern.items():
-        out.append("| %s | %d | %d |" % (k, v[0], v[1] if len(v) > 1 else v[0]))
+        if "per_s" in k:
+            out.append("| %s | %d | | items/s |" % (k, v[0]))
+        else:
+            out.append("| %s | %d | %d | ns |" % (k, v[0], v[1]))
     text = "\n".join(out) + "\n"
     print(text)
     with open(os.path.join(ROOT, "bench/results/latest.md"), "a") as f:

@@ -7,6 +7,7 @@
  *   wakeup_latency    wake_up_process() to the woken thread running
  *   hrtimer_lateness  expiry to callback
  *   wq_latency        queue_work() to the item starting
+ *   wq_items_per_s_N  items per second through system_wq, N producers
  *   kmalloc64         kmalloc(64) + kfree
  *   page_alloc        alloc_pages(0) + free_pages
  * Output: "figure NAME median p99 ns" lines, then the image exits 0.
@@ -182,6 +183,58 @@ static void bench_wq(void)
 	report("wq_latency", samples, N);
 }
 
+#define WQ_ITEMS 4096
+
+static struct work_struct items[WQ_ITEMS];
+static volatile int items_done;
+static int per_producer;
+
+static void count_fn(struct work_struct *w)
+{
+	items_done++;
+}
+
+static int producer(void *arg)
+{
+	int first = (int)(uintptr_t)arg;
+
+	for (int i = first; i < first + per_producer; i++)
+		queue_work(system_wq, &items[i]);
+	return 0;
+}
+
+/* Items per second through system_wq with 1, 4 and 64 producers. */
+static void bench_wq_throughput(void)
+{
+	static const int producers[] = { 1, 4, 64 };
+	struct thread *t[64];
+
+	for (unsigned p = 0; p < ARRAY_SIZE(producers); p++) {
+		int n = producers[p];
+		uint64_t t0 = ktime_get_ns();
+
+		items_done = 0;
+		per_producer = WQ_ITEMS / n;
+		for (int i = 0; i < WQ_ITEMS; i++)
+			INIT_WORK(&items[i], count_fn);
+		for (int i = 0; i < n; i++)
+			t[i] = kthread_run(producer,
+					   (void *)(uintptr_t)(i * per_producer),
+					   "producer");
+		for (int i = 0; i < n; i++)
+			kthread_join(t[i], NULL);
+		while (items_done < per_producer * n)
+			yield();
+		uint64_t ns = ktime_get_ns() - t0;
+
+		printk(LOGLEVEL_EMERG, "figure wq_items_per_s_%d %lu %lu ns\n",
+		       n, (unsigned long)((uint64_t)per_producer * n *
+					  NSEC_PER_SEC / ns),
+		       (unsigned long)((uint64_t)per_producer * n *
+				       NSEC_PER_SEC / ns));
+	}
+}
+
 static void bench_alloc(void)
 {
 	for (int i = 0; i < N; i++) {
@@ -209,6 +262,7 @@ int main(int argc, char **argv, char **envp)
 	bench_wakeup();
 	bench_hrtimer();
 	bench_wq();
+	bench_wq_throughput();
 	bench_alloc();
 	return 0;
 }

@@ -77,12 +77,27 @@ void panic_set_context_hook(void (*fn)(void))
 	context_hook = fn;
 }
 
+static void (*panic_dumps[4])(void);
+
+int panic_add_dump(void (*fn)(void))
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(panic_dumps); i++)
+		if (!panic_dumps[i]) {
+			panic_dumps[i] = fn;
+			return 0;
+		}
+	return -1;
+}
+
 void panic_print_context(void)
 {
 	if (context_hook)
 		context_hook();
 	else
 		printk(LOGLEVEL_EMERG, "context: boot (no scheduler)\n");
+	for (unsigned i = 0; i < ARRAY_SIZE(panic_dumps); i++)
+		if (panic_dumps[i])
+			panic_dumps[i]();
 }
 
 __noreturn void panic_finish(void)

@@ -11,6 +11,9 @@
  * system may be a moment apart. Printing it on panic is not wired yet:
  * the panic context hook belongs to lib/sched.
  */
+#include <pith/errno.h>
+#include <pith/kernel.h>
+#include <pith/init.h>
 #include <pith/ksym.h>
 #include <pith/printk.h>
 #include "wq_internal.h"
@@ -94,3 +97,10 @@ void wq_dump(void)
 	list_for_each_entry(wq, &all_workqueues, list)
 		dump_wq(wq);
 }
+
+/* LIBWQ_DEBUG_DUMP: every crash report ends with the workqueue state. */
+static int wq_dump_register(void)
+{
+	return panic_add_dump(wq_dump) ? -ENOSPC : 0;
+}
+late_initcall(wq_dump_register);

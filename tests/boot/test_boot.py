@@ -81,6 +81,7 @@ def test_panic_reports_and_exits_nonzero(ktest_image):
     b = boot(ktest_image, append="test.crash=panic")
     assert b.rc == PANIC_EXIT_STATUS, b
     assert "*** panic: test.crash=panic" in b.out, b
+    assert "wq: pool 0 " in b.out, b      # LIBWQ_DEBUG_DUMP's dump
     assert "crash_test_run+0x" in b.out, b
 
 

@@ -58,6 +58,9 @@ uint64_t boot_time_ns(void);
  * registers a richer one. */
 void panic_set_context_hook(void (*fn)(void));
 void panic_print_context(void);
+/* A library's state dump, printed after the context in every crash
+ * report (at most 4; -1 when full). Must not lock or allocate. */
+int panic_add_dump(void (*fn)(void));
 __noreturn void panic_finish(void);
 
 /* Call fn(arg) on another stack; returns fn's result. */
