@@ -5,6 +5,7 @@ KVM alike."""
 
 import os
 import subprocess
+import threading
 
 import pytest
 
@@ -53,3 +54,41 @@ def exitcode():
 @pytest.fixture(scope="session")
 def ktest_image():
     return build("ktest")
+
+
+class Background:
+    """tools/run in the background (servers): its console lines collected
+    by a thread; ready() once a line contains 'marker'. stop() ends the
+    runner, which kills its QEMU."""
+
+    def __init__(self, image, machine, args, marker, timeout=600):
+        self.lines = []
+        self.marker = marker
+        self.ready = threading.Event()
+        self.proc = subprocess.Popen(
+            [os.path.join(ROOT, "tools", "run"), "--quiet", "--machine",
+             machine, "--timeout", str(timeout)] + list(args) + [image],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for raw in iter(self.proc.stdout.readline, b""):
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            self.lines.append(line)
+            if self.marker in line:
+                self.ready.set()
+        self.ready.set()
+
+    @property
+    def out(self):
+        return "\n".join(self.lines)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()

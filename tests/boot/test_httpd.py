@@ -14,49 +14,22 @@ import time
 
 import pytest
 
-from conftest import ROOT, build
+from conftest import ROOT, Background, build
 from test_net import free_port
 
 PAGE = os.path.join(ROOT, "apps", "httpd", "rootfs", "index.html")
 
 
-class Httpd:
+class Httpd(Background):
     def __init__(self, machine, idle=3):
         image = build("httpd")
         self.port = free_port()
-        self.lines = []
-        self.ready = threading.Event()
-        self.proc = subprocess.Popen(
-            [os.path.join(ROOT, "tools", "run"), "--quiet", "--machine",
-             machine, "--timeout", "600", "--mem", "64M",
-             "--initrd", os.path.join(ROOT, "build", "httpd", "initrd.cpio"),
-             "--fwd", "%d:80" % self.port,
-             "--append", "-- -t %d -c 200" % idle, image],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL)
-        threading.Thread(target=self._read, daemon=True).start()
+        super().__init__(image, machine, [
+            "--mem", "64M",
+            "--initrd", os.path.join(ROOT, "build", "httpd", "initrd.cpio"),
+            "--fwd", "%d:80" % self.port,
+            "--append", "-- -t %d -c 200" % idle], "httpd: serving")
         assert self.ready.wait(120), self.out
-
-    def _read(self):
-        for raw in iter(self.proc.stdout.readline, b""):
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            self.lines.append(line)
-            if "httpd: serving" in line:
-                self.ready.set()
-        self.ready.set()
-
-    @property
-    def out(self):
-        return "\n".join(self.lines)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
     def raw(self, data, timeout=20, read_all=True):
         with socket.create_connection(("127.0.0.1", self.port), 20) as s:

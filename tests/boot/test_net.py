@@ -8,13 +8,12 @@ kills QEMU) whatever happens."""
 
 import os
 import socket
-import subprocess
 import threading
 import time
 
 import pytest
 
-from conftest import ROOT, build
+from conftest import Background, build
 
 BOOT_TIMEOUT = 120
 
@@ -25,40 +24,13 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Guest:
-    """tools/run in the background, its console collected by a thread."""
+class Guest(Background):
+    """netecho in the background, its TCP port 7 forwarded from port."""
 
     def __init__(self, image, machine, port):
         self.port = port
-        self.lines = []
-        self.ready = threading.Event()
-        self.proc = subprocess.Popen(
-            [os.path.join(ROOT, "tools", "run"), "--quiet", "--machine",
-             machine, "--timeout", "600", "--fwd", "%d:7" % port, image],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL)
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for raw in iter(self.proc.stdout.readline, b""):
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            self.lines.append(line)
-            if "listening on TCP" in line:
-                self.ready.set()
-        self.ready.set()
-
-    @property
-    def out(self):
-        return "\n".join(self.lines)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        super().__init__(image, machine, ["--fwd", "%d:7" % port],
+                         "listening on TCP")
 
 
 def echo(port, data, chunk=4096, timeout=60):

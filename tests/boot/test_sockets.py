@@ -8,12 +8,11 @@ its echo server through a forward on 127.0.0.1."""
 
 import os
 import socket
-import subprocess
 import threading
 
 import pytest
 
-from conftest import ROOT, build
+from conftest import Background, build
 from test_net import echo, free_port
 
 BOOT_TIMEOUT = 120
@@ -52,41 +51,17 @@ class HostPeers:
             pass
 
 
-class Guest:
+class Guest(Background):
+    """sockecho in the background: port 7 forwarded from port; its
+    arguments name the host peers it first talks to."""
+
     def __init__(self, image, machine, port, peers):
         self.port = port
-        self.lines = []
-        self.ready = threading.Event()
         args = "-- 7 10.0.2.2 %d %d" % (peers.tcp.getsockname()[1],
                                         peers.udp.getsockname()[1])
-        self.proc = subprocess.Popen(
-            [os.path.join(ROOT, "tools", "run"), "--quiet", "--machine",
-             machine, "--timeout", "600", "--fwd", "%d:7" % port,
-             "--append", args, image],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL)
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for raw in iter(self.proc.stdout.readline, b""):
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            self.lines.append(line)
-            if "listening on TCP" in line:
-                self.ready.set()
-        self.ready.set()
-
-    @property
-    def out(self):
-        return "\n".join(self.lines)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        super().__init__(image, machine,
+                         ["--fwd", "%d:7" % port, "--append", args],
+                         "listening on TCP")
 
 
 @pytest.fixture(scope="module")
