@@ -185,10 +185,33 @@ static void ext2v_shutdown(struct super_block *sb)
 	ext2v_release_fs(EXT2V_SB(sb));
 }
 
+static int ext2v_statfs(struct super_block *sb, struct kstatfs *st)
+{
+	struct ext2v_sb *s = EXT2V_SB(sb);
+	struct ext2_statfs sf;
+
+	ext2v_lock();
+	if (!s->fs) {
+		ext2v_unlock();
+		return -EIO;
+	}
+	ext2_statfs(s->fs, &sf);
+	ext2v_unlock();
+	st->f_type = 0xef53;		/* EXT2_SUPER_MAGIC */
+	st->f_bsize = sf.block_size;
+	st->f_blocks = sf.blocks;
+	st->f_bfree = st->f_bavail = sf.free_blocks;
+	st->f_files = sf.inodes;
+	st->f_ffree = sf.free_inodes;
+	st->f_flags = sf.read_only ? 1 : 0;
+	return 0;
+}
+
 static const struct super_operations ext2v_sops = {
 	.evict_inode = ext2v_evict,
 	.sync_fs = ext2v_sync_fs,
 	.shutdown = ext2v_shutdown,
+	.statfs = ext2v_statfs,
 };
 
 static void ext2v_kill_sb(struct super_block *sb)

@@ -101,8 +101,28 @@ static void ramfs_evict(struct inode *inode)
 	stats.inodes--;
 }
 
+/* Blocks are pages; the total is the size limit, or what the page
+ * allocator could still give (less the reserve ramfs keeps free). */
+static int ramfs_statfs(struct super_block *sb, struct kstatfs *st)
+{
+	unsigned long reserve = CONFIG_LIBRAMFS_RESERVE_KB / (PAGE_SIZE / 1024);
+	unsigned long free = nr_free_pages() > reserve ?
+			     nr_free_pages() - reserve : 0;
+
+	if (limit_pages)
+		free = MIN(free, limit_pages > stats.pages ?
+				 limit_pages - stats.pages : 0);
+	st->f_type = 0x858458f6;	/* RAMFS_MAGIC */
+	st->f_bsize = PAGE_SIZE;
+	st->f_blocks = stats.pages + free;
+	st->f_bfree = st->f_bavail = free;
+	st->f_files = stats.inodes;
+	return 0;
+}
+
 static const struct super_operations ramfs_sops = {
 	.evict_inode = ramfs_evict,
+	.statfs = ramfs_statfs,
 };
 
 static struct inode *ramfs_new_inode(struct super_block *sb, umode_t mode,

@@ -283,3 +283,31 @@ long vfs_getcwd(char *buf, size_t size)
 	kfree(tmp);
 	return ret;
 }
+
+/*
+ * statfs: the file system holding a path (f == NULL) or an open file.
+ * The file system's statfs op fills it (ST_RDONLY, 1, in f_flags when
+ * it is mounted read-only).
+ */
+int vfs_statfs(int dirfd, const char *name, struct file *f,
+	       struct kstatfs *st)
+{
+	struct nameidata nd;
+	struct super_block *sb;
+	int err = 0;
+
+	if (!f) {
+		err = path_lookupat(dirfd, name, LOOKUP_FOLLOW, &nd);
+		if (err)
+			return err;
+		sb = nd.path.dentry->d_inode->i_sb;
+	} else {
+		sb = f->f_inode->i_sb;
+	}
+	*st = (struct kstatfs){ .f_bsize = PAGE_SIZE, .f_namelen = 255 };
+	if (sb->s_op && sb->s_op->statfs)
+		err = sb->s_op->statfs(sb, st);
+	if (!f)
+		nd_release(&nd);
+	return err;
+}

@@ -7,6 +7,7 @@
  *
  * Interface: SYSCALL() registrations only.
  */
+#include <pith/string.h>
 #include <pith/syscall.h>
 #include "vfs_internal.h"
 
@@ -66,6 +67,54 @@ static long sys_newfstatat(long dirfd, long name, long st, long flags)
 			(struct kstat *)st);
 }
 SYSCALL(newfstatat, "dspx", sys_newfstatat);
+
+/* Linux x86-64's struct statfs. */
+struct statfs_k {
+	long f_type, f_bsize;
+	uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int f_fsid[2];
+	long f_namelen, f_frsize, f_flags, f_spare[4];
+};
+
+static long put_statfs(const struct kstatfs *k, long buf)
+{
+	struct statfs_k *u = (struct statfs_k *)buf;
+
+	memset(u, 0, sizeof(*u));
+	u->f_type = k->f_type;
+	u->f_bsize = u->f_frsize = k->f_bsize;
+	u->f_blocks = k->f_blocks;
+	u->f_bfree = k->f_bfree;
+	u->f_bavail = k->f_bavail;
+	u->f_files = k->f_files;
+	u->f_ffree = k->f_ffree;
+	u->f_namelen = k->f_namelen;
+	u->f_flags = k->f_flags;
+	return 0;
+}
+
+static long sys_statfs(long name, long buf)
+{
+	struct kstatfs k;
+	int err = vfs_statfs(AT_FDCWD, (const char *)name, NULL, &k);
+
+	return err ? err : put_statfs(&k, buf);
+}
+SYSCALL(statfs, "sp", sys_statfs);
+
+static long sys_fstatfs(long fd, long buf)
+{
+	struct file *f = fget((int)fd);
+	struct kstatfs k;
+	int err;
+
+	if (!f)
+		return -EBADF;
+	err = vfs_statfs(AT_FDCWD, NULL, f, &k);
+	fput(f);
+	return err ? err : put_statfs(&k, buf);
+}
+SYSCALL(fstatfs, "dp", sys_fstatfs);
 
 static long sys_stat(long name, long st)
 {

@@ -10,7 +10,9 @@
 #include <unistd.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/statfs.h>
 #include <sys/sysinfo.h>
+#include <fcntl.h>
 #include <sys/times.h>
 #include <sys/wait.h>
 
@@ -41,6 +43,26 @@ static void thread_nice(void)
 	pthread_join(t, NULL);
 }
 
+/* statfs of the working directory's file system: the values differ
+ * between file systems, their relations do not. */
+static void statfs_checks(void)
+{
+	struct statfs a, b;
+	int fd = open(".", O_RDONLY | O_DIRECTORY);
+	int ra = statfs(".", &a), rb = fstatfs(fd, &b);
+
+	printf("statfs %d fstatfs %d same type %d\n", ra, rb,
+	       a.f_type == b.f_type);
+	printf("bsize>0 %d blocks>=free %d free>=avail %d namelen %ld\n",
+	       a.f_bsize > 0, a.f_blocks >= a.f_bfree,
+	       a.f_bfree >= a.f_bavail, (long)a.f_namelen);
+	errno = 0;
+	int rc = statfs("/no/such/dir", &a);
+
+	printf("statfs missing %d %s\n", rc, errno == ENOENT ? "ENOENT" : "?");
+	close(fd);
+}
+
 /* Process calls whose answers are the same on Linux and Pith. */
 static int calls(void)
 {
@@ -62,6 +84,7 @@ static int calls(void)
 
 	printf("wait4 %d %s\n", w, errno == ECHILD ? "ECHILD" : "?");
 	printf("getpgid(0)==getpgrp %d\n", getpgid(0) == getpgrp());
+	statfs_checks();
 	thread_nice();
 	return 0;
 }

@@ -215,6 +215,15 @@ struct inode_operations {
 	int (*setattr)(struct dentry *d, struct iattr *ia);
 };
 
+/* statfs(2)'s answer, in the file system's own units. */
+struct kstatfs {
+	long f_type;
+	long f_bsize;
+	uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	long f_namelen;
+	long f_flags;
+};
+
 struct super_operations {
 	/* Free the file system's data of an inode nobody uses any more. */
 	void (*evict_inode)(struct inode *inode);
@@ -224,6 +233,8 @@ struct super_operations {
 	/* Power-off: leave the storage clean (files may still be open;
 	 * nothing else will run). Without it, sync_fs is called. */
 	void (*shutdown)(struct super_block *sb);
+	/* statfs(2): sizes and counts; without it they read as zero. */
+	int (*statfs)(struct super_block *sb, struct kstatfs *st);
 };
 
 /*
@@ -391,6 +402,8 @@ int vfs_rename(int odfd, const char *old, int ndfd, const char *new,
 	       unsigned int flags);
 int vfs_readlink(int dirfd, const char *name, char *buf, size_t len);
 int vfs_stat(int dirfd, const char *name, int flags, struct kstat *st);
+int vfs_statfs(int dirfd, const char *name, struct file *f,
+	       struct kstatfs *st);
 int vfs_fstat(struct file *f, struct kstat *st);
 int vfs_truncate(struct dentry *d, loff_t len);
 int vfs_setattr(struct dentry *d, struct iattr *ia);
