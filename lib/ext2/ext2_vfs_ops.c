@@ -330,19 +330,8 @@ static int ext2v_iterate(struct file *f, struct dir_context *ctx)
 	return err;
 }
 
-static loff_t ext2v_dir_llseek(struct file *f, loff_t off, int whence)
-{
-	if (whence == SEEK_CUR_K)
-		off += f->f_pos;
-	else if (whence != SEEK_SET_K)
-		return -EINVAL;
-	if (off < 0)
-		return -EINVAL;
-	return f->f_pos = off;
-}
-
 const struct file_operations ext2v_dir_fops = {
-	.llseek = ext2v_dir_llseek,
+	.llseek = generic_dir_llseek,
 	.iterate = ext2v_iterate,
 	.fsync = ext2v_fsync,
 };

@@ -182,7 +182,7 @@ loff_t generic_file_llseek(struct file *f, loff_t off, int whence)
 	return f->f_pos = base + off;
 }
 
-static loff_t dir_llseek(struct file *f, loff_t off, int whence)
+loff_t generic_dir_llseek(struct file *f, loff_t off, int whence)
 {
 	if (whence == SEEK_CUR_K)
 		off += f->f_pos;
@@ -194,7 +194,7 @@ static loff_t dir_llseek(struct file *f, loff_t off, int whence)
 }
 
 const struct file_operations simple_dir_operations = {
-	.llseek = dir_llseek,
+	.llseek = generic_dir_llseek,
 	.iterate = dcache_readdir,
 };
 

@@ -378,6 +378,9 @@ int simple_setattr(struct dentry *d, struct iattr *ia);
 const char *simple_get_link(struct dentry *d);
 int dcache_readdir(struct file *f, struct dir_context *ctx);
 loff_t generic_file_llseek(struct file *f, loff_t off, int whence);
+/* llseek for directories whose position is an opaque readdir cookie:
+ * SEEK_SET and SEEK_CUR only, never negative. */
+loff_t generic_dir_llseek(struct file *f, loff_t off, int whence);
 extern const struct file_operations simple_dir_operations;
 extern const struct inode_operations simple_symlink_inode_operations;
 
