@@ -63,12 +63,19 @@ static int event_error(struct sock *s, struct netconn *conn)
 
 /* Count an event for a socket; sock_table_lock held. */
 static unsigned int count_event(struct sock *s, struct netconn *conn,
-				enum netconn_evt evt)
+				enum netconn_evt evt, u16_t len)
 {
 	switch (evt) {
 	case NETCONN_EVT_RCVPLUS:
 		s->rcvevent++;
-		return POLLIN_K | POLLRDNORM_K;
+		/* len 0 on a connection: lwIP queued its "closed" marker
+		 * behind the data, i.e. the peer's FIN (or a local
+		 * SHUT_RD, which Linux shows as RDHUP too). Listeners get
+		 * len 0 per new connection, which poll ignores. */
+		if (len || s->type != SOCK_STREAM_K)
+			return POLLIN_K | POLLRDNORM_K;
+		s->peer_fin = true;
+		return POLLIN_K | POLLRDNORM_K | POLLRDHUP_K;
 	case NETCONN_EVT_RCVMINUS:
 		s->rcvevent--;
 		return 0;
@@ -100,7 +107,7 @@ void sock_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
 	}
 	s = conn->socket < SOCK_TABLE_SIZE ? sock_table[conn->socket] : NULL;
 	if (s && s->conn == conn) {
-		mask = count_event(s, conn, evt);
+		mask = count_event(s, conn, evt, len);
 		if (mask)
 			wake_up_poll(&s->wq, mask);
 	}
@@ -153,6 +160,10 @@ struct file *sock_file_new(struct netconn *conn, int family, int type,
 	s->sendevent = type != SOCK_STREAM_K ||
 		       (conn->state == NETCONN_NONE && conn->pcb.tcp &&
 			conn->pcb.tcp->state == ESTABLISHED);
+	/* An accepted connection whose FIN came before accept(). */
+	s->peer_fin = type == SOCK_STREAM_K && conn->pcb.tcp &&
+		      (conn->pcb.tcp->state == CLOSE_WAIT ||
+		       conn->pcb.tcp->state == LAST_ACK);
 	s->rcvbuf = s->sndbuf = 212992;
 	if (sock_register(s)) {
 		kfree(s);
@@ -188,7 +199,7 @@ void sock_sync_nb(struct sock *s, bool nb)
 }
 
 static unsigned int sock_stream_poll(struct sock *s, int rcv, bool snd,
-				     bool reset)
+				     bool reset, bool fin)
 {
 	unsigned int mask = 0;
 	enum netconn_state st = s->conn->state;
@@ -197,15 +208,17 @@ static unsigned int sock_stream_poll(struct sock *s, int rcv, bool snd,
 		return rcv > 0 ? POLLIN_K | POLLRDNORM_K : 0;
 	if (rcv > 0 || s->rx_pbuf || s->rd_eof)
 		mask |= POLLIN_K | POLLRDNORM_K;
-	if (s->rd_eof)
-		mask |= POLLRDHUP_K;
+	/* As soon as the FIN is in, not only once EOF was read (Linux:
+	 * RCV_SHUTDOWN); readable too, since a read will reach EOF. */
+	if (s->rd_eof || fin)
+		mask |= POLLRDHUP_K | POLLIN_K | POLLRDNORM_K;
 	if (reset)
 		mask |= POLLHUP_K | POLLIN_K | POLLRDNORM_K | POLLRDHUP_K;
 	if (snd && !(s->connecting && st == NETCONN_CONNECT))
 		mask |= POLLOUT_K | POLLWRNORM_K;
 	if (!s->conn->pcb.tcp && !s->connecting && !reset)
 		mask |= POLLOUT_K | POLLWRNORM_K | POLLHUP_K;	/* new */
-	if (s->rd_eof && s->wr_shut)
+	if ((s->rd_eof || fin) && s->wr_shut)
 		mask |= POLLHUP_K;
 	return mask;
 }
@@ -216,17 +229,18 @@ static unsigned int sock_poll(struct file *f, poll_table *pt)
 	unsigned long flags;
 	unsigned int mask;
 	int rcv, err;
-	bool snd, reset;
+	bool snd, reset, fin;
 
 	poll_wait(f, &s->wq, pt);
 	flags = spin_lock_irqsave(&sock_table_lock);
 	rcv = s->rcvevent;
 	snd = s->sendevent;
 	reset = s->reset;
+	fin = s->peer_fin;
 	err = s->so_error;
 	spin_unlock_irqrestore(&sock_table_lock, flags);
 	if (s->type == SOCK_STREAM_K)
-		mask = sock_stream_poll(s, rcv, snd, reset);
+		mask = sock_stream_poll(s, rcv, snd, reset, fin);
 	else
 		mask = (rcv > 0 || s->rx_nb ? POLLIN_K | POLLRDNORM_K : 0) |
 		       POLLOUT_K | POLLWRNORM_K;

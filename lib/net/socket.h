@@ -35,6 +35,7 @@ struct sock {
 	int rcvevent;			/* [T] messages queued for recv */
 	bool sendevent;			/* [T] room to send */
 	bool reset;			/* [T] the connection is gone */
+	bool peer_fin;			/* [T] the peer's FIN was processed */
 	int so_error;			/* [T] pending error, positive */
 	bool connecting;		/* [C] non-blocking connect pending */
 	bool listening;			/* [C] */

@@ -5,7 +5,8 @@
  * connect/accept/echo, ECONNREFUSED (blocking, and non-blocking through
  * poll and SO_ERROR), EOF after the peer closes, ECONNRESET then EPIPE
  * after a reset, the listen backlog, accept on a shut-down or closed
- * listener, EADDRINUSE, UDP datagrams, epoll readiness, options.
+ * listener, EADDRINUSE, UDP datagrams, epoll readiness, options,
+ * POLLRDHUP when the peer's FIN arrives.
  */
 #include <pith/errno.h>
 #include <pith/ktest.h>
@@ -294,6 +295,55 @@ static void socket_epoll_readiness(struct ktest *t)
 	sc(NR_close, ep, 0, 0);
 }
 
+/* POLLRDHUP as soon as the peer's FIN is in, with its data still
+ * unread; and for a connection whose FIN came before accept(). Polling
+ * for RDHUP alone, so data readiness cannot end the wait. */
+static void socket_rdhup_on_peer_fin(struct ktest *t)
+{
+	long l = tcp_listener(7012, 8), ep = sc(NR_epoll_create1, 0, 0, 0);
+	struct epev ev = { POLLRDHUP_K, 3 }, out[2];
+	char buf[8];
+	struct pfd p;
+	long c, a;
+
+	KT_ASSERT_TRUE(t, l >= 0 && ep >= 0);
+	c = tcp_connect(7012, 0);
+	a = sc(NR_accept, l, 0, 0);
+	KT_ASSERT_TRUE(t, c >= 0 && a >= 0);
+	sc6(NR_epoll_ctl, ep, EPOLL_CTL_ADD, c, (long)&ev, 0, 0);
+	p = (struct pfd){ (int)c, POLLRDHUP_K, 0 };
+	KT_EXPECT_EQ(t, sc(NR_poll, (long)&p, 1, 0), 0);
+	KT_EXPECT_EQ(t, sc(NR_write, a, (long)"bye", 3), 3);
+	KT_EXPECT_EQ(t, sc(NR_shutdown, a, 1 /* SHUT_WR */, 0), 0);
+	KT_EXPECT_EQ(t, sc6(NR_epoll_wait, ep, (long)out, 2, 2000, 0, 0), 1);
+	KT_EXPECT_TRUE(t, out[0].events & POLLRDHUP_K);
+	KT_EXPECT_EQ(t, sc(NR_poll, (long)&p, 1, 2000), 1);
+	KT_EXPECT_EQ(t, p.revents, POLLRDHUP_K);
+	KT_EXPECT_EQ(t, sc(NR_read, c, (long)buf, sizeof(buf)), 3);
+	KT_EXPECT_EQ(t, sc(NR_read, c, (long)buf, sizeof(buf)), 0);
+	sc(NR_close, a, 0, 0);
+	sc(NR_close, c, 0, 0);
+
+	/* The FIN before accept(). */
+	c = tcp_connect(7012, 0);
+	KT_ASSERT_TRUE(t, c >= 0);
+	KT_EXPECT_EQ(t, sc(NR_write, c, (long)"hi", 2), 2);
+	sc(NR_close, c, 0, 0);
+	p = (struct pfd){ (int)l, POLLIN_K, 0 };
+	KT_EXPECT_EQ(t, sc(NR_poll, (long)&p, 1, 2000), 1);
+	for (int i = 0; i < 20; i++)
+		sc(NR_sched_yield, 0, 0, 0);	/* let the FIN in */
+	a = sc(NR_accept, l, 0, 0);
+	KT_ASSERT_TRUE(t, a >= 0);
+	p = (struct pfd){ (int)a, POLLRDHUP_K, 0 };
+	KT_EXPECT_EQ(t, sc(NR_poll, (long)&p, 1, 2000), 1);
+	KT_EXPECT_EQ(t, sc(NR_read, a, (long)buf, sizeof(buf)), 2);
+	KT_EXPECT_EQ(t, sc(NR_read, a, (long)buf, sizeof(buf)), 0);
+	sc(NR_close, a, 0, 0);
+	sc(NR_close, l, 0, 0);
+	sc(NR_close, ep, 0, 0);
+}
+
 static void socket_options(struct ktest *t)
 {
 	long s = tcp_listener(7011, 8), c, a;
@@ -337,6 +387,7 @@ static struct ktest_case socket_cases[] = {
 	KTEST_CASE(socket_udp_datagrams),
 	KTEST_CASE(socket_epoll_readiness),
 	KTEST_CASE(socket_options),
+	KTEST_CASE(socket_rdhup_on_peer_fin),
 	{}
 };
 KTEST_SUITE(socket, socket_cases);
