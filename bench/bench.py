@@ -393,7 +393,8 @@ def main():
         ls = [cmed(pith.name, m, "listen_s") for m in machines]
         lh = [cmed(pith.name, m, "listen_host_s") for m in machines]
         if any(ls):
-            out.append("| %s: listening line (guest timestamp) | %s |" % (
+            out.append("| %s: entry to first listen() (kernel clock) "
+                       "| %s |" % (
                 pith.name, " | ".join("%.0f us" % (x * 1e6) if x else "-"
                                       for x in ls)))
         elif any(lh):

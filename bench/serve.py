@@ -44,6 +44,8 @@ MEM_STEPS = ("128M", "96M", "80M", "64M", "48M", "32M", "24M", "16M", "12M",
 STAMP = re.compile(r"^\[\s*(\d+)\.(\d+)\]\s?(.*)$")
 BOOTED = re.compile(r"booted in (\d+) us")
 LINUX_INIT = re.compile(r"linux-init: exec httpd at uptime ([0-9.]+) s")
+# lib/net's record of the first successful listen(), in guest time
+FIRST_LISTEN = re.compile(r"first listen on port (\d+) at (\d+) us since entry")
 
 
 class Target:
@@ -94,12 +96,14 @@ def command(target, machine, accel, port, mem="128M"):
 
 def parse_console(lines):
     """In-guest figures from console lines [(host_seconds, text)]:
-    booted_us (Pith's "booted in N us"), listen_s (the guest timestamp
-    of the listening line when it has one, else None), linux_init_s
+    booted_us (Pith's "booted in N us"), listen_s (guest seconds from
+    entry to the first listen(): the kernel's "first listen" line, else
+    the guest timestamp of the app's listening line, else None),
+    listen_us (the kernel's figure alone), linux_init_s
     (Linux: uptime when init execs httpd), listen_host_s (host-observed
     seconds from the boot line to the listening line)."""
     r = {"booted_us": None, "listen_s": None, "linux_init_s": None,
-         "listen_host_s": None}
+         "listen_host_s": None, "listen_us": None}
     boot_host = None
     for host_t, text in lines:
         m = STAMP.match(text)
@@ -108,11 +112,15 @@ def parse_console(lines):
         if b and r["booted_us"] is None:
             r["booted_us"] = int(b.group(1))
             boot_host = host_t
+        fl = FIRST_LISTEN.search(body)
+        if fl and r["listen_us"] is None:
+            r["listen_us"] = int(fl.group(2))
+            r["listen_s"] = r["listen_us"] / 1e6
         li = LINUX_INIT.search(body)
         if li:
             r["linux_init_s"] = float(li.group(1))
         if "httpd: serving" in body and "on port" in body:
-            if m:
+            if m and r["listen_us"] is None:
                 r["listen_s"] = int(m.group(1)) + int(m.group(2)) / 10 ** len(m.group(2))
             if boot_host is not None:
                 r["listen_host_s"] = host_t - boot_host

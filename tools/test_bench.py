@@ -34,6 +34,17 @@ def test_parse_console_listen_without_timestamp():
     assert r["listen_host_s"] == pytest.approx(0.25)
 
 
+def test_parse_console_first_listen_kernel_line():
+    r = serve.parse_console([
+        (1.0, "[    0.021504] pith: booted in 21490 us (entry to main)"),
+        (1.1, "[    0.026163] net: first listen on port 80 at 26142 us "
+              "since entry"),
+        (1.3, "[    0.030000] httpd: serving / on port 80")])
+    assert r["listen_us"] == 26142
+    assert r["listen_s"] == pytest.approx(0.026142)
+    assert r["listen_host_s"] == pytest.approx(0.3)
+
+
 def test_parse_console_linux():
     r = serve.parse_console([(0, "linux-init: exec httpd at uptime 2.27 s"),
                              (0, "httpd: serving /www on port 80")])
