@@ -16,9 +16,13 @@
  * table). Finished frames are reclaimed on the next transmit; the
  * transmit interrupt stays off unless the ring is full.
  *
- * Checksum offload is not negotiated either way: QEMU offers it only
- * with a vnet-header backend (tap), not with user networking, so lwIP
- * computes and checks checksums in software.
+ * Checksum offload, when the device offers it (QEMU does with a tap
+ * backend, not with user networking): VIRTIO_NET_F_CSUM lets lib/net
+ * leave TCP checksums to the device (the header's NEEDS_CSUM with
+ * csum_start/csum_offset, the field holding the pseudo-header sum);
+ * VIRTIO_NET_F_GUEST_CSUM makes the device mark frames DATA_VALID (it
+ * checked) or NEEDS_CSUM (a host-local sender left it partial), which
+ * lib/net then does not check again. Others are checked in software.
  *
  * Lock legend: [T] vn->tx_lock, [B] bottom half only, [I] set in IRQ.
  */
@@ -37,10 +41,14 @@
 #include <pith/wait.h>
 #include <pith/wq.h>
 
+#define VIRTIO_NET_F_CSUM	0
+#define VIRTIO_NET_F_GUEST_CSUM	1
 #define VIRTIO_NET_F_MAC	5
 #define VIRTIO_NET_F_MRG_RXBUF	15
 #define VIRTIO_NET_F_STATUS	16
 #define VIRTIO_NET_S_LINK_UP	1
+#define VIRTIO_NET_HDR_F_NEEDS_CSUM	1
+#define VIRTIO_NET_HDR_F_DATA_VALID	2
 
 #define VNET_RX_BUF_SIZE	2048
 #define VNET_RX_BUDGET		64
@@ -70,6 +78,7 @@ struct vnet {
 	unsigned int rx_posted;			/* [B] */
 	unsigned long rx_bad;			/* [B] malformed frames */
 	bool mrg;
+	bool rx_csum;				/* GUEST_CSUM negotiated */
 };
 
 /* The one place that defers work out of the interrupt: a work item on
@@ -155,7 +164,10 @@ static bool vnet_rx_one(struct vnet *vn)
 		frags[0] = (struct netdev_frag){ h + 1, len - sizeof(*h) };
 		got = vnet_rx_gather(vn, bufs, frags, n);
 		if (got == n)
-			netdev_rx(&vn->nd, frags, n);
+			netdev_rx(&vn->nd, frags, n, vn->rx_csum &&
+				  (h->flags & (VIRTIO_NET_HDR_F_NEEDS_CSUM |
+					       VIRTIO_NET_HDR_F_DATA_VALID)) ?
+				  NETDEV_RX_CSUM_OK : 0);
 	}
 	for (unsigned int i = 0; i < got; i++)
 		if (bufs[i])
@@ -234,8 +246,21 @@ static int vnet_tx_add(struct vnet *vn, struct vq_buf *b, void *block)
 	}
 }
 
+/* Ask the device to finish the checksum lib/net described. */
+static void vnet_tx_csum(struct virtio_net_hdr *h, uint8_t *frame,
+			 size_t total, const struct netdev_csum *c)
+{
+	if (!c || c->start + c->offset + 2u > total)
+		return;
+	memcpy(frame + c->start + c->offset, &c->pseudo, 2);
+	h->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	h->csum_start = c->start;
+	h->csum_offset = c->offset;
+}
+
 static int vnet_xmit(struct netdev *nd, const struct netdev_frag *frags,
-		     unsigned int n, size_t total)
+		     unsigned int n, size_t total,
+		     const struct netdev_csum *csum)
 {
 	struct vnet *vn = nd->priv;
 	struct vq_buf b[2];
@@ -251,6 +276,8 @@ static int vnet_xmit(struct netdev *nd, const struct netdev_frag *frags,
 	p = block + VNET_TX_DATA_OFF;
 	for (unsigned int i = 0; i < n; p += frags[i].len, i++)
 		memcpy(p, frags[i].data, frags[i].len);
+	vnet_tx_csum((struct virtio_net_hdr *)block, block + VNET_TX_DATA_OFF,
+		     total, csum);
 	b[0] = (struct vq_buf){ block, sizeof(struct virtio_net_hdr) };
 	b[1] = (struct vq_buf){ block + VNET_TX_DATA_OFF, total };
 	err = vnet_tx_add(vn, b, block);
@@ -324,10 +351,15 @@ static int vnet_probe(struct virtio_device *vdev)
 	vn->vdev = vdev;
 	vdev->priv = vn;
 	vn->mrg = virtio_has_feature(vdev, VIRTIO_NET_F_MRG_RXBUF);
+	vn->rx_csum = virtio_has_feature(vdev, VIRTIO_NET_F_GUEST_CSUM);
 	spin_lock_init(&vn->tx_lock);
 	init_waitqueue_head(&vn->tx_wait);
 	INIT_WORK(&vn->bh_work, vnet_bh);
 	vn->nd = (struct netdev){ .mtu = 1500, .ops = &vnet_ops, .priv = vn };
+	if (virtio_has_feature(vdev, VIRTIO_NET_F_CSUM))
+		vn->nd.features |= NETDEV_F_TX_CSUM;
+	if (vn->rx_csum)
+		vn->nd.features |= NETDEV_F_RX_CSUM;
 	vnet_read_mac(vn);
 	err = vnet_setup(vn);
 	if (err)
@@ -336,10 +368,12 @@ static int vnet_probe(struct virtio_device *vdev)
 	if (err)
 		return err;
 	pr_info("virtio-net: %s: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, "
-		"%u receive buffers%s\n", vn->nd.name, vdev->name,
+		"%u receive buffers%s%s%s\n", vn->nd.name, vdev->name,
 		vn->nd.mac[0], vn->nd.mac[1], vn->nd.mac[2], vn->nd.mac[3],
 		vn->nd.mac[4], vn->nd.mac[5], vn->rx_posted,
-		vn->mrg ? " (mergeable)" : "");
+		vn->mrg ? " (mergeable)" : "",
+		vn->nd.features & NETDEV_F_TX_CSUM ? ", tx checksum offload" : "",
+		vn->rx_csum ? ", rx checksum offload" : "");
 	virtqueue_kick(vn->rxq);
 	vn->config_pending = true;	/* read the link state in the bh */
 	vnet_schedule_bh(vn);
@@ -349,7 +383,9 @@ static int vnet_probe(struct virtio_device *vdev)
 static struct virtio_driver vnet_driver = {
 	.name = "virtio-net",
 	.device_id = VIRTIO_ID_NET,
-	.features = VIRTIO_BIT(VIRTIO_NET_F_MAC) |
+	.features = VIRTIO_BIT(VIRTIO_NET_F_CSUM) |
+		    VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) |
+		    VIRTIO_BIT(VIRTIO_NET_F_MAC) |
 		    VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |
 		    VIRTIO_BIT(VIRTIO_NET_F_STATUS),
 	.probe = vnet_probe,

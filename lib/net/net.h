@@ -12,4 +12,9 @@
 err_t net_netif_init(struct netif *netif);
 void net_for_each_netdev(void (*fn)(struct netdev *nd, bool first));
 
+/* csum.c: checksum offload (see there) */
+void net_csum_setup(struct netif *netif, const struct netdev *nd);
+netif_input_fn net_rx_input_fn(struct netif *netif, unsigned int flags);
+bool net_tx_csum(struct netif *netif, struct pbuf *p, struct netdev_csum *c);
+
 #endif

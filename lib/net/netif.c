@@ -50,7 +50,7 @@ void net_for_each_netdev(void (*fn)(struct netdev *nd, bool first))
 }
 
 void netdev_rx(struct netdev *nd, const struct netdev_frag *frags,
-	       unsigned int n)
+	       unsigned int n, unsigned int flags)
 {
 	struct netif *netif = nd->netif;
 	size_t total = 0, off = 0;
@@ -65,7 +65,7 @@ void netdev_rx(struct netdev *nd, const struct netdev_frag *frags,
 		goto drop;
 	for (unsigned int i = 0; i < n; off += frags[i].len, i++)
 		pbuf_take_at(p, frags[i].data, frags[i].len, off);
-	if (netif->input(p, netif) != ERR_OK) {
+	if (tcpip_inpkt(p, netif, net_rx_input_fn(netif, flags)) != ERR_OK) {
 		pbuf_free(p);
 		goto drop;
 	}
@@ -107,7 +107,8 @@ int netdev_ipv4(struct netdev *nd, uint32_t *addr, unsigned int *prefix)
 }
 
 /* A chain longer than the driver takes is flattened first. */
-static err_t xmit_flat(struct netdev *nd, struct pbuf *p)
+static err_t xmit_flat(struct netdev *nd, struct pbuf *p,
+		       const struct netdev_csum *csum)
 {
 	void *buf = kmalloc(p->tot_len, GFP_KERNEL);
 	struct netdev_frag f = { buf, p->tot_len };
@@ -116,7 +117,7 @@ static err_t xmit_flat(struct netdev *nd, struct pbuf *p)
 	if (!buf)
 		return ERR_MEM;
 	pbuf_copy_partial(p, buf, p->tot_len, 0);
-	err = nd->ops->xmit(nd, &f, 1, p->tot_len);
+	err = nd->ops->xmit(nd, &f, 1, p->tot_len, csum);
 	kfree(buf);
 	return err ? ERR_IF : ERR_OK;
 }
@@ -125,14 +126,15 @@ static err_t net_linkoutput(struct netif *netif, struct pbuf *p)
 {
 	struct netdev *nd = netif->state;
 	struct netdev_frag frags[NETDEV_MAX_FRAGS];
+	struct netdev_csum c, *csum = net_tx_csum(netif, p, &c) ? &c : NULL;
 	unsigned int n = 0;
 
 	for (struct pbuf *q = p; q; q = q->next) {
 		if (n == NETDEV_MAX_FRAGS)
-			return xmit_flat(nd, p);
+			return xmit_flat(nd, p, csum);
 		frags[n++] = (struct netdev_frag){ q->payload, q->len };
 	}
-	return nd->ops->xmit(nd, frags, n, p->tot_len) ? ERR_IF : ERR_OK;
+	return nd->ops->xmit(nd, frags, n, p->tot_len, csum) ? ERR_IF : ERR_OK;
 }
 
 err_t net_netif_init(struct netif *netif)
@@ -149,5 +151,6 @@ err_t net_netif_init(struct netif *netif)
 	netif->output = etharp_output;
 	netif->output_ip6 = ethip6_output;
 	netif->linkoutput = net_linkoutput;
+	net_csum_setup(netif, nd);
 	return ERR_OK;
 }

@@ -95,6 +95,8 @@ void pith_lwip_free(void *p);
 #define TCP_DEFAULT_LISTEN_BACKLOG	128
 #define LWIP_TCP_KEEPALIVE		1
 #define LWIP_CHKSUM_ALGORITHM		3
+/* Checksum offload per interface (lib/net/csum.c). */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF	1
 
 /* ---- APIs: netconn and sockets (lwip_* names only) ---- */
 #define LWIP_NETCONN			1
