@@ -59,15 +59,20 @@ def ktest_image():
 class Background:
     """tools/run in the background (servers): its console lines collected
     by a thread; ready() once a line contains 'marker'. stop() ends the
-    runner, which kills its QEMU."""
+    runner, which kills its QEMU. prefix goes in front of the command
+    (ip netns exec NS), qemu_args after the image (tools/run IMAGE --
+    ARGS)."""
 
-    def __init__(self, image, machine, args, marker, timeout=600):
+    def __init__(self, image, machine, args, marker, timeout=600,
+                 prefix=(), qemu_args=()):
         self.lines = []
         self.marker = marker
         self.ready = threading.Event()
+        tail = ["--"] + list(qemu_args) if qemu_args else []
         self.proc = subprocess.Popen(
-            [os.path.join(ROOT, "tools", "run"), "--quiet", "--machine",
-             machine, "--timeout", str(timeout)] + list(args) + [image],
+            list(prefix) + [os.path.join(ROOT, "tools", "run"), "--quiet",
+                            "--machine", machine, "--timeout", str(timeout)]
+            + list(args) + [image] + tail,
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL)
         threading.Thread(target=self._read, daemon=True).start()
