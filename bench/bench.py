@@ -13,7 +13,8 @@ bench/results/boot-to-serve.png.
   inguest   entry-to-main time printed by the image (TSC); the httpd's
             listening line; Linux: uptime when init execs the httpd
   memory    the least -m that still serves (microvm), Pith and Linux
-  wrk       requests per second, keep-alive, 1 and 64 connections
+  wrk       requests per second, keep-alive, 1 and 64 connections, over
+            user networking and over a tap in a network namespace
   size      stripped image size, and bytes per library from the ELF
             (tools/imgsize.c, libelf; the link map names the owners)
 
@@ -304,6 +305,12 @@ def main():
                                                         a.wrk_seconds))
             rps[t.name] = serve.throughput(t, "microvm", accel,
                                            a.wrk_seconds)
+    rps_tap, tap_why = {}, "--no-wrk" if a.no_wrk else serve.tap_unavailable()
+    for t in [x for x in (pith, linux) if x and not tap_why and
+              x.expect != REQUEST_ECHO]:
+        log("bench: wrk on a tap in a network namespace, %s" % t.name)
+        rps_tap[t.name] = serve.throughput_tap(t, "microvm", accel,
+                                               a.wrk_seconds)
 
     # --- sizes --------------------------------------------------------
     sizes = [("helloworld", lib_sizes(tool, "helloworld"))]
@@ -441,6 +448,14 @@ def main():
             for c in (1, 64)))
     if a.no_wrk:
         out.append("| skipped (--no-wrk) | | |")
+    out += ["", "Same, QEMU on a tap (`-netdev tap,vhost=%s`) inside a network "
+            "namespace made and removed by the benchmark; wrk runs in it "
+            "against 10.0.2.15 (checksum offload negotiated):" %
+            ("on" if serve.netns.vhost_available() else "off"), "",
+            "| system | 1 connection | 64 connections |", "|---|---|---|"]
+    out += serve.rps_rows(rps_tap, pith.name if pith else "",
+                          linux.name if linux else "") or [
+        "| not run (%s) | | |" % tap_why]
 
     for app, rows_ in sizes:
         total = rows_[-1]

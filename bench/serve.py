@@ -32,6 +32,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import pithrun  # noqa: E402
+import netns  # noqa: E402,F401  (the tap variant)
 
 PROBE_INTERVAL = 0.004
 PROBE_LIFE = 0.5
@@ -297,12 +298,15 @@ def mem_search(target, machine, accel, steps=MEM_STEPS, log=None):
     return best, None
 
 
-def wrk(port, conns, seconds, threads=None):
-    """Requests per second from wrk (keep-alive, the default page)."""
+def wrk(port, conns, seconds, threads=None, url=None, prefix=()):
+    """Requests per second from wrk (keep-alive, the default page);
+    url instead of the forwarded port, prefix in front of the command
+    (ip netns exec NS)."""
     threads = threads or min(conns, 2)
-    r = subprocess.run(["wrk", "-t%d" % threads, "-c%d" % conns,
+    r = subprocess.run(list(prefix) + [
+                        "wrk", "-t%d" % threads, "-c%d" % conns,
                         "-d%ds" % seconds, "--timeout", "5s",
-                        "http://127.0.0.1:%d/" % port],
+                        url or "http://127.0.0.1:%d/" % port],
                        capture_output=True, text=True,
                        stdin=subprocess.DEVNULL, timeout=seconds + 60)
     return parse_wrk(r.stdout), r.stdout + r.stderr
@@ -340,6 +344,90 @@ def throughput(target, machine, accel, seconds, conns_list=(1, 64),
             (rps, errs), text = wrk(port, c, seconds)
             out[c] = (rps, errs)
         return out
+
+
+# --- the tap variant: the guest on a tap inside a network namespace ------
+# The namespace (made and removed here, tools/netns.py) holds a tap with
+# 10.0.2.2/24, the address the guests already use as their gateway: Pith
+# gets netdev.ip=10.0.2.15/24 on its command line, the Linux microVM's
+# init configures the same; wrk and the readiness probe run inside it.
+TAP_GUEST = "10.0.2.15"
+TAP_HOST = "10.0.2.2/24"
+
+
+def tap_unavailable():
+    """None when the tap variant can run here, else why not."""
+    return netns.available()
+
+
+def tap_command(target, machine, accel, ns, mem="128M", vhost=False):
+    """The runner's QEMU argv for target without user networking, with a
+    virtio-net on the namespace's tap."""
+    args = ["--machine", machine, "--mem", mem]
+    if target.initrd:
+        args += ["--initrd", target.initrd]
+    if target.replace_append is None:
+        args += ["--append", "netdev.ip=%s/24 netdev.gw=10.0.2.2 %s" % (
+            TAP_GUEST, target.append or "")]
+    cmd = pithrun.build_command(pithrun.parse_args(args + [target.image]),
+                                accel)
+    if target.replace_append is not None:
+        cmd += ["-append", target.replace_append]
+    return ns.cmd(cmd + ns.qemu_args(machine, vhost))
+
+
+def tap_wait(ns, deadline, alive):
+    """Poll the guest's page from inside the namespace until it answers
+    200; True when it did."""
+    while time.perf_counter() < deadline and alive():
+        r = ns.run(["curl", "-s", "-o", "/dev/null", "-m", "1", "-w",
+                    "%{http_code}", "http://%s/" % TAP_GUEST],
+                   capture_output=True, text=True)
+        if r.stdout.strip() == "200":
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def throughput_tap(target, machine, accel, seconds, conns_list=(1, 64),
+                   mem="128M"):
+    """throughput() with the tap backend: a fresh namespace per target,
+    removed on every way out (with QEMU killed by its PID first).
+    Returns {conns: (rps, errors)} or an error text."""
+    vhost = netns.vhost_available()
+    with netns.Netns("pith-bench", tap_addr=TAP_HOST) as ns:
+        with Qemu(tap_command(target, machine, accel, ns, mem, vhost)) as q:
+            if not tap_wait(ns, time.perf_counter() + target.timeout,
+                            lambda: q.proc.poll() is None):
+                return "did not serve on the tap; console:\n%s" % \
+                    q.out[-800:]
+            out = {}
+            for c in conns_list:
+                (rps, errs), text = wrk(None, c, seconds,
+                                        url="http://%s/" % TAP_GUEST,
+                                        prefix=ns.cmd([]))
+                out[c] = (rps, errs)
+            return out
+
+
+def rps_rows(rps, pith_name, linux_name):
+    """Markdown rows for {name: {conns: (rps, errors)} or error text},
+    with the ratio pith / linux when both ran."""
+    rows = []
+    for n, r in rps.items():
+        if isinstance(r, str):
+            rows.append("| %s | %s | |" % (n, r.split("\n")[0]))
+            continue
+        rows.append("| %s | %s |" % (n, " | ".join(
+            ("%.0f" % r[c][0] + (" (%d errors)" % r[c][1] if r[c][1] else ""))
+            if r[c][0] is not None else "wrk failed" for c in (1, 64))))
+    a, b = rps.get(pith_name), rps.get(linux_name)
+    if isinstance(a, dict) and isinstance(b, dict):
+        rows.append("| ratio %s / %s | %s |" % (pith_name, linux_name,
+                    " | ".join("%.2f" % (a[c][0] / b[c][0])
+                               if a[c][0] and b[c][0] else "-"
+                               for c in (1, 64))))
+    return rows
 
 
 def median(xs):
