@@ -5,8 +5,11 @@
  * the default route and takes its IPv4 configuration from kernel
  * parameters:
  *   netdev.ip=ADDR/PREFIX  netdev.gw=ADDR  netdev.dns=ADDR
- * or from DHCP when netdev.ip is absent. Every interface also gets an
- * IPv6 link-local address and SLAAC. The address is printed when known.
+ * or from DHCP when netdev.ip is absent; netdev.ip6=ADDR/64 adds a static
+ * IPv6 address. Every interface also gets an IPv6 link-local address
+ * and SLAAC. The address is printed when known.
+ * With the VFS, netdev.dns= also becomes /etc/resolv.conf (etc.c), which
+ * is what getaddrinfo in musl reads.
  *
  * Nothing here blocks: init-level code runs in the boot context, which
  * must not sleep; lwIP calls are made under the core lock.
@@ -24,9 +27,11 @@
 #include <pith/string.h>
 #include "net.h"
 
-static char cfg_ip[40], cfg_gw[40], cfg_dns[40];
+static char cfg_ip[40], cfg_gw[40], cfg_dns[48], cfg_ip6[48];
 param_string("netdev.ip", cfg_ip,
 	     "ADDR/PREFIX of the first interface (DHCP when absent)");
+param_string("netdev.ip6", cfg_ip6,
+	     "a static IPv6 ADDR[/64] of the first interface (with SLAAC)");
 param_string("netdev.gw", cfg_gw, "default gateway of the first interface");
 param_string("netdev.dns", cfg_dns, "DNS server");
 
@@ -45,16 +50,62 @@ static void print_addr(struct netif *netif)
 		" (no link)");
 }
 
-/* Core lock held (tcpip thread for DHCP): print new IPv4 settings. */
+/* An IPv6 address that became usable (after DAD): link-local, SLAAC
+ * or static. */
+static void print_addr6(struct netif *netif,
+			const netif_ext_callback_args_t *args)
+{
+	s8_t i = args->ipv6_addr_state_changed.addr_index;
+	char a[48];
+
+	if (i < 0 || i >= LWIP_IPV6_NUM_ADDRESSES ||
+	    !ip6_addr_isvalid(netif_ip6_addr_state(netif, i)) ||
+	    ip6_addr_isvalid(args->ipv6_addr_state_changed.old_state))
+		return;
+	ip6addr_ntoa_r(netif_ip6_addr(netif, i), a, sizeof(a));
+	for (char *c = a; *c; c++)	/* lwIP writes hex digits in capitals */
+		if (*c >= 'A' && *c <= 'F')
+			*c = (char)(*c - 'A' + 'a');
+	pr_info("net: %s inet6 %s\n", ((struct netdev *)netif->state)->name,
+		a);
+}
+
+/* Core lock held (tcpip thread for DHCP): print new IPv4 settings and
+ * IPv6 addresses. */
 static void status_changed(struct netif *netif, netif_nsc_reason_t reason,
 			   const netif_ext_callback_args_t *args)
 {
 	bool v4 = reason & LWIP_NSC_IPV4_SETTINGS_CHANGED;
 	bool up = reason & LWIP_NSC_STATUS_CHANGED;
 
+	if (netif->state && (reason & LWIP_NSC_IPV6_ADDR_STATE_CHANGED))
+		print_addr6(netif, args);
 	if ((v4 || up) && netif_is_up(netif) &&
 	    !ip4_addr_isany_val(*netif_ip4_addr(netif)))
 		print_addr(netif);
+}
+
+/* netdev.ip6=ADDR[/64]: a static address, tentative until DAD passes.
+ * lwIP keeps no prefix per address (on-link is the /64), so only 64
+ * is accepted. Core lock held. */
+static void static_ip6(struct netif *netif)
+{
+	char buf[sizeof(cfg_ip6)], *slash;
+	ip6_addr_t a;
+	s8_t idx;
+
+	kstrlcpy(buf, cfg_ip6, sizeof(buf));
+	slash = kstrchr(buf, '/');
+	if (slash)
+		*slash++ = '\0';
+	if (!ip6addr_aton(buf, &a) || (slash && kstrcmp(slash, "64")) ||
+	    ip6_addr_islinklocal(&a)) {
+		pr_err("net: netdev.ip6=%s is not a global ADDR/64; ignored\n",
+		       cfg_ip6);
+		return;
+	}
+	if (netif_add_ip6_address(netif, &a, &idx) != ERR_OK)
+		pr_err("net: netdev.ip6=%s: no free address slot\n", cfg_ip6);
 }
 
 /* "A.B.C.D/P" into addr and netmask; -EINVAL on anything else. */
@@ -98,10 +149,12 @@ static void set_dns(void)
 
 	if (!cfg_dns[0])
 		return;
-	if (ipaddr_aton(cfg_dns, &dns))
+	if (ipaddr_aton(cfg_dns, &dns)) {
 		dns_setserver(0, &dns);
-	else
+	} else {
 		pr_err("net: netdev.dns=%s is not an address\n", cfg_dns);
+		cfg_dns[0] = '\0';
+	}
 }
 
 static void add_netdev(struct netdev *nd, bool first)
@@ -123,6 +176,8 @@ static void add_netdev(struct netdev *nd, bool first)
 	nd->netif = netif;
 	netif_create_ip6_linklocal_address(netif, 1);
 	netif_set_ip6_autoconfig_enabled(netif, 1);
+	if (first && cfg_ip6[0])
+		static_ip6(netif);
 	if (first)
 		netif_set_default(netif);
 	if (nd->link_up)
@@ -144,6 +199,7 @@ static int net_init(void)
 	netif_add_ext_callback(&cb, status_changed);
 	set_dns();
 	UNLOCK_TCPIP_CORE();
+	net_etc_files(cfg_dns);	/* for musl's resolver */
 	net_for_each_netdev(add_netdev);
 	if (!netdev_first())
 		pr_info("net: no network device\n");

@@ -17,4 +17,11 @@ void net_csum_setup(struct netif *netif, const struct netdev *nd);
 netif_input_fn net_rx_input_fn(struct netif *netif, unsigned int flags);
 bool net_tx_csum(struct netif *netif, struct pbuf *p, struct netdev_csum *c);
 
+/* etc.c (with the VFS): /etc/resolv.conf from netdev.dns=, /etc/hosts */
+#ifdef CONFIG_LIBVFS
+void net_etc_files(const char *dns);
+#else
+static inline void net_etc_files(const char *dns) { (void)dns; }
+#endif
+
 #endif

@@ -41,6 +41,15 @@ int sa_to_ip(struct sock *s, const void *sa, long len, ip_addr_t *ip,
 		} else {
 			IP_ADDR6(ip, in6->addr[0], in6->addr[1], in6->addr[2],
 				 in6->addr[3]);
+			/* sin6_scope_id is lwIP's zone (the interface
+			 * index: lo 1, en0 2, as Linux numbers them). A
+			 * link-local address needs one, as on Linux. */
+			if (ip6_addr_has_scope(ip_2_ip6(ip), IP6_UNKNOWN)) {
+				if (!in6->scope_id)
+					return -EINVAL;
+				ip6_addr_set_zone(ip_2_ip6(ip),
+						  (u8_t)in6->scope_id);
+			}
 		}
 	} else {
 		return s->family == AF_INET_K && in->family == AF_INET6_K ?
@@ -69,6 +78,8 @@ void ip_to_sa(struct sock *s, const ip_addr_t *ip, u16_t port,
 			in6.addr[3] = ip4_addr_get_u32(ip_2_ip4(ip));
 		} else {
 			memcpy(in6.addr, ip_2_ip6(ip)->addr, 16);
+			if (ip6_addr_has_zone(ip_2_ip6(ip)))
+				in6.scope_id = ip6_addr_zone(ip_2_ip6(ip));
 		}
 		src = &in6;
 		n = sizeof(in6);

@@ -6,7 +6,7 @@
  * poll and SO_ERROR), EOF after the peer closes, ECONNRESET then EPIPE
  * after a reset, the listen backlog, accept on a shut-down or closed
  * listener, EADDRINUSE, UDP datagrams, epoll readiness, options,
- * POLLRDHUP when the peer's FIN arrives.
+ * POLLRDHUP when the peer's FIN arrives, AF_INET6 names and scopes.
  */
 #include <pith/errno.h>
 #include <pith/ktest.h>
@@ -15,6 +15,7 @@
 #include <pith/vfs.h>
 
 #define AF_INET		2
+#define AF_INET6	10
 #define SOCK_STREAM	1
 #define SOCK_DGRAM	2
 #define SOCK_NONBLOCK	O_NONBLOCK
@@ -344,6 +345,63 @@ static void socket_rdhup_on_peer_fin(struct ktest *t)
 	sc(NR_close, ep, 0, 0);
 }
 
+#define P7981	((uint16_t)(7981 >> 8 | (7981 & 0xff) << 8))
+
+struct sin6 {
+	uint16_t family, port;
+	uint32_t flowinfo;
+	uint8_t addr[16];
+	uint32_t scope_id;
+};
+
+/* AF_INET6 over lo: bind/listen/accept on [::1], the names both ends
+ * see, an IPv4 client on a dual-stack listener shown as ::ffff:, and a
+ * link-local destination without a scope id refused as on Linux. */
+static void socket_ipv6_names(struct ktest *t)
+{
+	struct sin6 a = { AF_INET6, P7981, 0, { [15] = 1 }, 0 };
+	struct sin6 any = { AF_INET6, P7981, 0, { 0 }, 0 }, got;
+	struct sin v4 = addr(7981);
+	uint32_t len = sizeof(got);
+	long l = sc(NR_socket, AF_INET6, SOCK_STREAM, 0), c, s;
+	static const uint8_t mapped[16] = { [10] = 0xff, [11] = 0xff, 127, 0,
+					    0, 1 };
+
+	KT_ASSERT_TRUE(t, l >= 0);
+	KT_ASSERT_EQ(t, sc(NR_bind, l, (long)&any, sizeof(any)), 0);
+	KT_ASSERT_EQ(t, sc(NR_listen, l, 8, 0), 0);
+	c = sc(NR_socket, AF_INET6, SOCK_STREAM, 0);
+	KT_ASSERT_EQ(t, sc(NR_connect, c, (long)&a, sizeof(a)), 0);
+	s = sc(NR_accept, l, (long)&got, (long)&len);
+	KT_ASSERT_TRUE(t, s >= 0);
+	KT_EXPECT_EQ(t, len, sizeof(got));
+	KT_EXPECT_EQ(t, got.family, AF_INET6);
+	KT_EXPECT_EQ(t, memcmp(got.addr, a.addr, 16), 0);
+	len = sizeof(got);
+	KT_EXPECT_EQ(t, sc(NR_getsockname, s, (long)&got, (long)&len), 0);
+	KT_EXPECT_EQ(t, got.port, P7981);
+	KT_EXPECT_EQ(t, memcmp(got.addr, a.addr, 16), 0);
+	sc(NR_close, s, 0, 0);
+	sc(NR_close, c, 0, 0);
+
+	c = sc(NR_socket, AF_INET, SOCK_STREAM, 0);
+	KT_ASSERT_EQ(t, sc(NR_connect, c, (long)&v4, sizeof(v4)), 0);
+	len = sizeof(got);
+	s = sc(NR_accept, l, (long)&got, (long)&len);
+	KT_ASSERT_TRUE(t, s >= 0);
+	KT_EXPECT_EQ(t, got.family, AF_INET6);
+	KT_EXPECT_EQ(t, memcmp(got.addr, mapped, 16), 0);
+	sc(NR_close, s, 0, 0);
+	sc(NR_close, c, 0, 0);
+	sc(NR_close, l, 0, 0);
+
+	a = (struct sin6){ AF_INET6, P7981, 0, { 0xfe, 0x80, [15] = 1 }, 0 };
+	c = sc(NR_socket, AF_INET6, SOCK_DGRAM, 0);
+	KT_EXPECT_EQ(t, sc6(NR_sendto, c, (long)"x", 1, 0, (long)&a,
+			    sizeof(a)), -EINVAL);
+	sc(NR_close, c, 0, 0);
+}
+
 static void socket_options(struct ktest *t)
 {
 	long s = tcp_listener(7011, 8), c, a;
@@ -388,6 +446,7 @@ static struct ktest_case socket_cases[] = {
 	KTEST_CASE(socket_epoll_readiness),
 	KTEST_CASE(socket_options),
 	KTEST_CASE(socket_rdhup_on_peer_fin),
+	KTEST_CASE(socket_ipv6_names),
 	{}
 };
 KTEST_SUITE(socket, socket_cases);
