@@ -11,6 +11,7 @@
  *   resolve NAME PORT    getaddrinfo (musl: /etc/hosts, then DNS from
  *                        /etc/resolv.conf); print every address, connect
  *                        to them in order, send a line, print the reply
+ *   sleep S              wait S seconds (IPv6 addresses pass DAD first)
  *   serve PORT           TCP and UDP echo on PORT (IPv4), forever
  *   serve6 PORT          the same on an AF_INET6 socket (dual-stack),
  *                        printing each peer and local address
@@ -318,6 +319,9 @@ int main(int argc, char **argv)
 			cmd_udp(argv[i + 1], argv[i + 2], strtoul(argv[i + 3],
 								 NULL, 0));
 			i += 4;
+		} else if (!strcmp(c, "sleep") && left >= 1) {
+			sleep((unsigned int)atoi(argv[i + 1]));
+			i += 2;
 		} else if (!strcmp(c, "resolve") && left >= 2) {
 			cmd_resolve(argv[i + 1], argv[i + 2]);
 			i += 3;
