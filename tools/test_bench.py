@@ -183,3 +183,41 @@ def test_imgsize_attributes_to_the_right_library(tiny):
     # a_func, a_msg, a_counter, a_buf; _start, b_zero
     assert by["lib/aa"][4] == 4 and by["lib/bb"][4] == 2
     assert by["lib/aa"][3] <= by["lib/aa"][1] + by["lib/aa"][2]
+
+
+class FakeNs:
+    def cmd(self, argv):
+        return ["ip", "netns", "exec", "ns"] + list(argv)
+
+    @staticmethod
+    def qemu_args(machine, vhost=False):
+        return ["-netdev", "tap,vhost=%s" % ("on" if vhost else "off")]
+
+
+def test_tap_command_pith_gets_static_address_no_user_net():
+    pith = serve.Target("p", "img", initrd="rd", append="-- -q")
+    cmd = serve.tap_command(pith, "microvm", "tcg", FakeNs())
+    assert cmd[:4] == ["ip", "netns", "exec", "ns"]
+    app = cmd[cmd.index("-append") + 1]
+    assert app.startswith("netdev.ip=10.0.2.15/24 netdev.gw=10.0.2.2 ")
+    assert app.endswith("-- -q")
+    assert "user,id=net0" not in " ".join(cmd)
+    assert cmd[-2:] == ["-netdev", "tap,vhost=off"]
+
+
+def test_tap_command_linux_append_verbatim():
+    linux = serve.Target("l", "vmlinuz", initrd="rd",
+                         replace_append="console=ttyS0 -- -q")
+    cmd = serve.tap_command(linux, "q35", "tcg", FakeNs(), vhost=True)
+    assert cmd.count("-append") == 1
+    assert cmd[cmd.index("-append") + 1] == "console=ttyS0 -- -q"
+    assert cmd[-1] == "tap,vhost=on"
+
+
+def test_rps_rows_ratio_and_errors():
+    rows = serve.rps_rows({"p": {1: (300.0, 0), 64: (900.0, 2)},
+                           "l": {1: (100.0, 0), 64: (300.0, 0)}}, "p", "l")
+    assert rows == ["| p | 300 | 900 (2 errors) |", "| l | 100 | 300 |",
+                    "| ratio p / l | 3.00 | 3.00 |"]
+    assert serve.rps_rows({"p": "did not serve\nconsole"}, "p", "l") == [
+        "| p | did not serve | |"]
