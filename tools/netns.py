@@ -78,6 +78,10 @@ class Netns:
             for f in os.listdir(etc):
                 os.unlink(os.path.join(etc, f))
             os.rmdir(etc)
+            try:
+                os.rmdir("/etc/netns")      # only when nothing else is there
+            except OSError:
+                pass
 
     def __enter__(self):
         return self.create()

@@ -346,6 +346,7 @@ static void socket_rdhup_on_peer_fin(struct ktest *t)
 }
 
 #define P7981	((uint16_t)(7981 >> 8 | (7981 & 0xff) << 8))
+#define P7982	((uint16_t)(7982 >> 8 | (7982 & 0xff) << 8))
 
 struct sin6 {
 	uint16_t family, port;
@@ -363,6 +364,7 @@ static void socket_ipv6_names(struct ktest *t)
 	struct sin6 any = { AF_INET6, P7981, 0, { 0 }, 0 }, got;
 	struct sin v4 = addr(7981);
 	uint32_t len = sizeof(got);
+	int one = 1;
 	long l = sc(NR_socket, AF_INET6, SOCK_STREAM, 0), c, s;
 	static const uint8_t mapped[16] = { [10] = 0xff, [11] = 0xff, 127, 0,
 					    0, 1 };
@@ -392,6 +394,20 @@ static void socket_ipv6_names(struct ktest *t)
 	KT_EXPECT_EQ(t, got.family, AF_INET6);
 	KT_EXPECT_EQ(t, memcmp(got.addr, mapped, 16), 0);
 	sc(NR_close, s, 0, 0);
+	sc(NR_close, c, 0, 0);
+	sc(NR_close, l, 0, 0);
+
+	/* IPV6_V6ONLY: no IPv4 connection on the same port (another port:
+	 * 7981 has connections in TIME_WAIT). */
+	any.port = v4.port = P7982;
+	l = sc(NR_socket, AF_INET6, SOCK_STREAM, 0);
+	KT_EXPECT_EQ(t, sc6(NR_setsockopt, l, 41 /* IPPROTO_IPV6 */,
+			    26 /* IPV6_V6ONLY */, (long)&one, 4, 0), 0);
+	KT_ASSERT_EQ(t, sc(NR_bind, l, (long)&any, sizeof(any)), 0);
+	KT_ASSERT_EQ(t, sc(NR_listen, l, 8, 0), 0);
+	c = sc(NR_socket, AF_INET, SOCK_STREAM, 0);
+	KT_EXPECT_EQ(t, sc(NR_connect, c, (long)&v4, sizeof(v4)),
+		     -ECONNREFUSED);
 	sc(NR_close, c, 0, 0);
 	sc(NR_close, l, 0, 0);
 
