@@ -8,12 +8,15 @@ the namespace. Needs root (ip netns, /dev/net/tun).
         ns.qemu_args("microvm")            # -netdev tap ... -device ...
 
 The namespace (a unique name: prefix, PID and a counter) and its tap are
-removed on every way out of the with block; remove() is idempotent.
+removed on every way out of the with block, SIGTERM and SIGHUP included
+(they raise SystemExit inside it); remove() is idempotent.
 """
 
 import itertools
 import os
+import signal
 import subprocess
+import threading
 
 _seq = itertools.count()
 TAP = "tap0"
@@ -31,6 +34,10 @@ def available():
     except (OSError, subprocess.CalledProcessError) as e:
         return "ip netns failed: %s" % e
     return None
+
+
+def _raise_exit(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 class Netns:
@@ -84,10 +91,28 @@ class Netns:
                 pass
 
     def __enter__(self):
-        return self.create()
+        # SIGTERM (and SIGHUP) unwind through __exit__ like Ctrl-C does,
+        # so a killed benchmark or test still removes the namespace.
+        self._old = {}
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                self._old[sig] = signal.signal(sig, _raise_exit)
+        try:
+            return self.create()
+        except BaseException:
+            self._restore()
+            raise
 
     def __exit__(self, *exc):
-        self.remove()
+        try:
+            self.remove()
+        finally:
+            self._restore()
+
+    def _restore(self):
+        for sig, h in self._old.items():
+            signal.signal(sig, h)
+        self._old = {}
 
     def etc_file(self, name, text):
         """/etc/netns/NAME/name: `ip netns exec` bind-mounts it over
