@@ -139,3 +139,17 @@ def test_ipv6_getpeername_getsockname(tap_guest):
         " on [::ffff:10.0.2.15]:7") for x in acc), tap_guest.out
     assert any("accepted [fe80::" in x and x.endswith(
         " on [%s]:7" % LINKLOCAL) for x in acc), tap_guest.out
+
+
+@pytest.mark.parametrize("bad", ["zz::1::2/64", "fd00::15/48", "fe80::1/64"])
+def test_ipv6_bad_static_address_is_reported_and_ignored(nettool, bad):
+    with netns.Netns("pith-v6bad") as ns:
+        r = ns.run(["tools/run", "--quiet", "--machine", "microvm",
+                    "--timeout", "120", "--net", "--append",
+                    NET + " netdev.ip6=" + bad + " --", nettool],
+                   cwd=ROOT, capture_output=True, text=True,
+                   errors="replace", stdin=subprocess.DEVNULL, timeout=200)
+    out = r.stdout + r.stderr
+    assert "net: netdev.ip6=%s is not a global ADDR/64; ignored" % bad in \
+        out, out
+    assert "nettool: done" in out and r.returncode == 0, out
