@@ -81,8 +81,11 @@ static void status_changed(struct netif *netif, netif_nsc_reason_t reason,
 	if (netif->state && (reason & LWIP_NSC_IPV6_ADDR_STATE_CHANGED))
 		print_addr6(netif, args);
 	if ((v4 || up) && netif_is_up(netif) &&
-	    !ip4_addr_isany_val(*netif_ip4_addr(netif)))
+	    !ip4_addr_isany_val(*netif_ip4_addr(netif))) {
 		print_addr(netif);
+		if (!cfg_dns[0] && dhcp_supplied_address(netif))
+			net_etc_dhcp_dns();
+	}
 }
 
 /* netdev.ip6=ADDR[/64]: a static address, tentative until DAD passes.

@@ -20,8 +20,11 @@ bool net_tx_csum(struct netif *netif, struct pbuf *p, struct netdev_csum *c);
 /* etc.c (with the VFS): /etc/resolv.conf from netdev.dns=, /etc/hosts */
 #ifdef CONFIG_LIBVFS
 void net_etc_files(const char *dns);
+/* DHCP brought DNS servers (core lock held): into /etc/resolv.conf. */
+void net_etc_dhcp_dns(void);
 #else
 static inline void net_etc_files(const char *dns) { (void)dns; }
+static inline void net_etc_dhcp_dns(void) {}
 #endif
 
 #endif

@@ -127,3 +127,23 @@ def test_dns_kernel_writes_etc_hosts_without_an_initrd(nettool):
     assert "resolve localhost: address 127.0.0.1:9" in out, out
     assert "resolve localhost: address [::1]:9" in out, out
     assert "nettool: done" in out, out
+
+
+def test_dns_servers_from_dhcp(nettool):
+    """No netdev.ip (the empty netdev.dns= only keeps the runner from
+    adding its static address): DHCP from slirp names 10.0.2.3, which the
+    kernel writes to /etc/resolv.conf."""
+    with netns.Netns("pith-dhcp") as ns:
+        ns.etc_file("resolv.conf", "nameserver 127.0.0.1\n")
+        dns = start_peer(ns, "dns", NAME, "10.0.2.2", "-")
+        echo = start_peer(ns, "echo", "127.0.0.1", "9100")
+        try:
+            out = boot_in(ns, nettool, "netdev.dns= -- sleep 3 resolve "
+                          "%s 9100" % NAME)
+        finally:
+            log = stop(dns)
+            stop(echo)
+    assert "net: en0: asking DHCP for an address" in out, out
+    assert "resolve %s: connected 10.0.2.2:9100, reply: hello %s" % (
+        NAME, NAME) in out, out
+    assert "dns: A %s" % NAME in log, log
