@@ -134,8 +134,9 @@ def parse_fwd(spec):
     return ports[0], ports[1]
 
 
-# The address QEMU's user network expects its guest at, and its router.
-USER_NET_PARAMS = "netdev.ip=10.0.2.15/24 netdev.gw=10.0.2.2"
+# The address QEMU's user network expects its guest at, its router and
+# its DNS forwarder (the kernel writes /etc/resolv.conf from netdev.dns=).
+USER_NET_PARAMS = "netdev.ip=10.0.2.15/24 netdev.gw=10.0.2.2 netdev.dns=10.0.2.3"
 
 
 def net_append(append):

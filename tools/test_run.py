@@ -107,7 +107,7 @@ def test_no_net_by_default():
     assert "-netdev" not in c and "virtio-net-device" not in " ".join(c)
 
 
-NET = "netdev.ip=10.0.2.15/24 netdev.gw=10.0.2.2"
+NET = "netdev.ip=10.0.2.15/24 netdev.gw=10.0.2.2 netdev.dns=10.0.2.3"
 
 
 @pytest.mark.parametrize("argv,append", [
