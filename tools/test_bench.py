@@ -172,3 +172,16 @@ def test_imgsize_attributes_to_the_right_library(tiny):
     # a_func, a_msg, a_counter, a_buf; _start, b_zero
     assert by["lib/aa"][4] == 4 and by["lib/bb"][4] == 2
     assert by["lib/aa"][3] <= by["lib/aa"][1] + by["lib/aa"][2]
+
+
+def test_disk_parse_figures():
+    import disk  # bench/disk.py
+    out = ("[    0.038] ext2: vblk0: mounted in 3060 us\n"
+           "mounttime vblk0 19884 us\n"
+           "bench write 148.3 MB/s read 368.9 MB/s (32 MiB)\n"
+           "small 300 files 0.489 s 613.4 files/s\n")
+    r = disk.parse(out)
+    assert r == {"write": 148.3, "read": 368.9, "small": 613.4,
+                 "mount_prog": 19884, "mount_kernel": 3060}
+    assert disk.ratio([148.3], [36.1]) == "4.11"
+    assert disk.ratio([], [1.0]) == "-"
