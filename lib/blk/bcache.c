@@ -417,13 +417,15 @@ static void bcache_free(struct buffer_head *bh)
 /* Drop unreferenced buffers from the LRU head until want bytes are gone.
  * A dirty one is skipped, or when allowed, written first: the first
  * time, with a clustered writeback of the oldest dirty share of the
- * cache (writes free no buffer, so the walk goes on safely). */
+ * cache, after which the walk starts over (the writeback allocates, and
+ * the low-memory hook may have dropped buffers meanwhile). */
 static unsigned long bcache_evict(unsigned long want, bool write_dirty)
 {
 	struct buffer_head *bh, *next;
 	unsigned long freed = 0;
 	bool flushed = false;
 
+again:
 	list_for_each_entry_safe(bh, next, &bcache_lru, lru) {
 		if (freed >= want)
 			break;
@@ -433,6 +435,7 @@ static unsigned long bcache_evict(unsigned long want, bool write_dirty)
 			flushed = true;
 			bcache_writeback(NULL, 0, BCACHE_LIMIT_BYTES /
 						  BCACHE_FLUSH_DIV);
+			goto again;
 		}
 		if (bh->flags & BH_DIRTY) {
 			if (!write_dirty || bcache_write(bh))
