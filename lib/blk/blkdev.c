@@ -148,14 +148,17 @@ int blk_submit(struct blk_req *req)
 	return dev->ops->submit(dev, req);
 }
 
+/* Once completed is set the submitter may free req (another CPU, or the
+ * thread this interrupt woke): nothing of it is touched after, and the
+ * wake hook gets a pointer it must not follow. */
 void blk_complete(struct blk_req *req, int status)
 {
 	req->status = status;
 	if (status)
 		req->dev->errors++;
-	req->completed = 1;
 	if (req->done)
 		req->done(req);
+	__atomic_store_n(&req->completed, 1, __ATOMIC_RELEASE);
 	if (blk_wake_hook)
 		blk_wake_hook(req);
 }

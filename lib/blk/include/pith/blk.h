@@ -48,7 +48,9 @@
  *                                  (default: spin with pause); called
  *                                  until req->completed is set
  *   blk_set_wake_hook(fn)          called by blk_complete() after done()
- *                                  (any context): wakes the waiters
+ *                                  (any context): wakes the waiters; the
+ *                                  request may be freed by then: the
+ *                                  hook must not dereference it
  * Interface (kernel images, blk_sys.c; not in host tests):
  *   blk_cache_lock() / blk_cache_unlock()   the one mutex that
  *                                  serializes the buffer cache: file
