@@ -258,7 +258,7 @@ static struct ext2v_sb *ext2v_open(struct blkdev *dev, int flags)
 	if (!IS_ERR(fs))
 		ext2_statfs(fs, &sf);
 	ext2v_unlock();
-	if (!IS_ERR(fs))	/* make bench reads this line */
+	if (!IS_ERR(fs))	/* bench/disk.py reads this line */
 		pr_info("ext2: %s: mounted in %llu us\n", dev->name,
 			(unsigned long long)(ktime_get_ns() - t0) / 1000);
 	if (IS_ERR(fs)) {
