@@ -17,6 +17,9 @@ bench/results/boot-to-serve.png.
             user networking and over a tap in a network namespace
   size      stripped image size, and bytes per library from the ELF
             (tools/imgsize.c, libelf; the link map names the owners)
+  disk      ext2 on virtio-blk against the Linux microVM (bench/disk.py,
+            at most 5 runs): sequential write/read, create+fsync of small
+            files, mount time
 
 Until apps/httpd builds for Pith (apps/httpd/Config.uk and `make
 APP=httpd` succeeding) the table says "pith httpd: not available yet";
@@ -43,6 +46,7 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 import pithrun  # noqa: E402
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 import serve  # noqa: E402
+import disk  # noqa: E402
 
 
 def sh(cmd, **kw):
@@ -471,6 +475,9 @@ def main():
                 "| symbols |", "|---|---|---|---|---|"]
         out += ["| %s | %d | %d | %d | %d |" % r for r in rows_[:-1]]
         out.append("| **total** | **%d** | **%d** | %d | %d |" % total[1:])
+
+    log("bench: disk figures (bench/disk.py, %d runs)" % min(a.runs, 5))
+    out += disk.section(min(a.runs, 5), a.no_linux)
 
     out += ["", "Chart: %s." % ("bench/results/boot-to-serve.png"
                                 if not chart_err else

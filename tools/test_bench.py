@@ -221,3 +221,16 @@ def test_rps_rows_ratio_and_errors():
                     "| ratio p / l | 3.00 | 3.00 |"]
     assert serve.rps_rows({"p": "did not serve\nconsole"}, "p", "l") == [
         "| p | did not serve | |"]
+
+
+def test_disk_parse_figures():
+    import disk  # bench/disk.py
+    out = ("[    0.038] ext2: vblk0: mounted in 3060 us\n"
+           "mounttime vblk0 19884 us\n"
+           "bench write 148.3 MB/s read 368.9 MB/s (32 MiB)\n"
+           "small 300 files 0.489 s 613.4 files/s\n")
+    r = disk.parse(out)
+    assert r == {"write": 148.3, "read": 368.9, "small": 613.4,
+                 "mount_prog": 19884, "mount_kernel": 3060}
+    assert disk.ratio([148.3], [36.1]) == "4.11"
+    assert disk.ratio([], [1.0]) == "-"

@@ -7,9 +7,14 @@
  * Requests: a table of slots, one per request in flight, each holding
  * the request header and the status byte the device writes (kmalloc'd,
  * so the device can reach them by physical address). A request is the
- * header (device-readable), the data in at most VBLK_MAX_SEGS segments of
- * size_max bytes, and the status (device-writable): with indirect
- * descriptors one ring entry per request. When every slot is busy the
+ * header (device-readable), the data in at most max_segs segments of at
+ * most size_max bytes (the pieces of a lib/blk request: one buffer, or
+ * one per cached block for merged requests), and the status
+ * (device-writable). With indirect descriptors each slot has its own
+ * table of 2 + max_segs entries (max_segs up to VBLK_MAX_SEGS, as the
+ * device's seg_max allows), so a request takes one ring entry whatever
+ * its size; without, a chain of ring entries and at most
+ * VBLK_CHAIN_SEGS segments. When every slot is busy the
  * request waits on a pending list and starts when a slot frees, so
  * submit() never sleeps and never fails for want of room.
  *
@@ -55,7 +60,8 @@
 #define VBLK_CFG_BLK_SIZE	20
 
 #define VBLK_MAX_SLOTS		64
-#define VBLK_MAX_SEGS		(VIRTQUEUE_MAX_INDIRECT - 2)
+#define VBLK_MAX_SEGS		64	/* with our own indirect tables */
+#define VBLK_CHAIN_SEGS		(VIRTQUEUE_MAX_INDIRECT - 2)
 #define VBLK_ID_LEN		20
 #define VBLK_STATUS_NONE	0xff
 
@@ -77,6 +83,8 @@ struct vblk {
 	struct blkdev bd;
 	spinlock_t lock;
 	struct vblk_slot *slots;	/* [L] */
+	struct vring_desc *tables;	/* [L] 2 + max_segs per slot */
+	struct vq_buf *bufs;		/* [L] scratch, 2 + max_segs */
 	unsigned int nr_slots, busy;	/* [L] */
 	struct list_head pending;	/* [L] requests waiting for a slot */
 	uint32_t size_max;		/* bytes per data segment */
@@ -91,33 +99,47 @@ static uint32_t vblk_type(enum blk_op op)
 	return op == BLK_OP_WRITE ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_FLUSH;
 }
 
+/* Put len bytes at p into b[*n...], pieces of at most size_max. */
+static int vblk_map_piece(struct vblk *vb, char *p, size_t len,
+			  struct vq_buf *b, int *n)
+{
+	while (len) {
+		uint32_t seg = len > vb->size_max ? vb->size_max : (uint32_t)len;
+
+		if (*n == (int)vb->max_segs)
+			return -EINVAL;
+		b[(*n)++] = (struct vq_buf){ p, seg };
+		p += seg;
+		len -= seg;
+	}
+	return 0;
+}
+
 /* Split the data of req into ring buffers after the header; count or
  * -EINVAL when it needs more segments than we may use. */
 static int vblk_map_data(struct vblk *vb, struct blk_req *req,
 			 struct vq_buf *b)
 {
-	size_t len = (size_t)req->nr_sectors << BLK_SECTOR_SHIFT;
-	char *p = req->buf;
-	int n = 0;
+	int n = 0, err;
 
-	while (len) {
-		uint32_t seg = len > vb->size_max ? vb->size_max : (uint32_t)len;
-
-		if (n == (int)vb->max_segs)
-			return -EINVAL;
-		b[n++] = (struct vq_buf){ p, seg };
-		p += seg;
-		len -= seg;
-	}
-	return n;
+	if (!req->nr_segs)
+		err = vblk_map_piece(vb, req->buf,
+				     (size_t)req->nr_sectors << BLK_SECTOR_SHIFT,
+				     b, &n);
+	else
+		for (unsigned int i = err = 0; i < req->nr_segs && !err; i++)
+			err = vblk_map_piece(vb, req->segs[i].buf,
+					     req->segs[i].len, b, &n);
+	return err ? err : n;
 }
 
 /* Post req in slot s. [L] held. 0 or -errno (slot left free). */
 static int vblk_start(struct vblk *vb, struct vblk_slot *s,
 		      struct blk_req *req)
 {
-	struct vq_buf b[VIRTQUEUE_MAX_INDIRECT];
+	struct vq_buf *b = vb->bufs;
 	bool write = req->op == BLK_OP_WRITE;
+	unsigned int out, in;
 	int nd = 0, err;
 
 	s->hdr = (struct virtio_blk_hdr){ vblk_type(req->op), 0, req->lba };
@@ -129,8 +151,14 @@ static int vblk_start(struct vblk *vb, struct vblk_slot *s,
 			return nd;
 	}
 	b[1 + nd] = (struct vq_buf){ &s->status, 1 };
-	err = virtqueue_add(vb->vq, b, write ? 1 + nd : 1,
-			    write ? 1 : 1 + nd, s);
+	out = write ? 1 + nd : 1;
+	in = write ? 1 : 1 + nd;
+	if (vb->tables)
+		err = virtqueue_add_table(vb->vq, vb->tables +
+					  (s - vb->slots) * (2 + vb->max_segs),
+					  b, out, in, s);
+	else
+		err = virtqueue_add(vb->vq, b, out, in, s);
 	if (err)
 		return err;
 	s->req = req;
@@ -285,6 +313,8 @@ static void vblk_read_config(struct vblk *vb)
 		virtio_cread(vdev, VBLK_CFG_SEG_MAX, &v, 4);
 		if (v && v < vb->max_segs)
 			vb->max_segs = v;
+	} else {
+		vb->max_segs = 1;	/* the spec: one data segment then */
 	}
 }
 
@@ -292,10 +322,13 @@ static int vblk_setup(struct vblk *vb)
 {
 	struct virtqueue *vq = virtio_setup_vq(vb->vdev, 0, vblk_vq_cb,
 					       "requests");
+	uint64_t max;
 
 	if (!vq)
 		return -ENOMEM;
 	vb->vq = vq;
+	if (!vq->indirect && vb->max_segs > VBLK_CHAIN_SEGS)
+		vb->max_segs = VBLK_CHAIN_SEGS;
 	/* Without indirect tables a request takes up to 2 + segs entries. */
 	vb->nr_slots = vq->indirect ? vq->num : vq->num / (2 + vb->max_segs);
 	if (vb->nr_slots > VBLK_MAX_SLOTS)
@@ -305,8 +338,19 @@ static int vblk_setup(struct vblk *vb)
 	if (!vq->indirect && vq->num < 2 + vb->max_segs)
 		vb->max_segs = vq->num - 2;
 	vb->slots = kzalloc(vb->nr_slots * sizeof(*vb->slots), GFP_KERNEL);
-	if (!vb->slots)
+	vb->bufs = kzalloc((2 + vb->max_segs) * sizeof(*vb->bufs),
+			   GFP_KERNEL);
+	if (!vb->slots || !vb->bufs)
 		return -ENOMEM;
+	if (vq->indirect && vb->max_segs > VBLK_CHAIN_SEGS) {
+		vb->tables = kzalloc(vb->nr_slots * (2 + vb->max_segs) *
+				     sizeof(*vb->tables), GFP_KERNEL);
+		if (!vb->tables)
+			vb->max_segs = VBLK_CHAIN_SEGS;	/* the queue's own */
+	}
+	vb->bd.max_segs = vb->max_segs;
+	max = (uint64_t)vb->size_max * vb->max_segs >> BLK_SECTOR_SHIFT;
+	vb->bd.max_sectors = max > 0xffffffffu ? 0xffffffffu : (uint32_t)max;
 	return virtio_device_ready(vb->vdev);
 }
 
@@ -330,9 +374,10 @@ static int vblk_probe(struct virtio_device *vdev)
 	err = blkdev_register(&vb->bd);
 	if (err)
 		return err;
-	pr_info("virtio-blk: %s: %s, %llu MiB, %u requests in flight%s%s\n",
+	pr_info("virtio-blk: %s: %s, %llu MiB, %u requests in flight of %u segments%s%s\n",
 		vb->bd.name, vdev->name,
 		(unsigned long long)(vb->bd.capacity >> 11), vb->nr_slots,
+		vb->max_segs,
 		virtio_has_feature(vdev, VIRTIO_BLK_F_FLUSH) ?
 		", write cache" : "", vb->bd.read_only ? ", read-only" : "");
 	return 0;

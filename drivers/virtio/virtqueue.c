@@ -101,13 +101,11 @@ static void fill_desc(struct vring_desc *d, const struct vq_buf *b,
 	d->flags = write ? VRING_DESC_F_WRITE : 0;
 }
 
-/* Build the request in head's indirect table; one ring descriptor. */
+/* Build the request in indirect table t; one ring descriptor. */
 static void add_indirect(struct virtqueue *vq, uint16_t head,
-			 const struct vq_buf *bufs, unsigned int out,
-			 unsigned int n)
+			 struct vring_desc *t, const struct vq_buf *bufs,
+			 unsigned int out, unsigned int n)
 {
-	struct vring_desc *t = &vq->indir[head * VIRTQUEUE_MAX_INDIRECT];
-
 	for (unsigned int i = 0; i < n; i++) {
 		fill_desc(&t[i], &bufs[i], i >= out);
 		t[i].next = i + 1;
@@ -139,6 +137,18 @@ static void add_chain(struct virtqueue *vq, uint16_t head,
 	vq->chain[head] = n;
 }
 
+/* Make head (built) visible to the device. */
+static void vq_publish(struct virtqueue *vq, uint16_t head, void *token,
+		       uint32_t in_len)
+{
+	vq->num_free -= vq->chain[head];
+	vq->token[head] = token;
+	vq->in_len[head] = in_len;
+	vq->avail->ring[vq->avail_idx & (vq->num - 1)] = head;
+	vq_wmb();		/* descriptors before the index */
+	vq->avail->idx = ++vq->avail_idx;
+}
+
 int virtqueue_add(struct virtqueue *vq, const struct vq_buf *bufs,
 		  unsigned int out, unsigned int in, void *token)
 {
@@ -157,15 +167,33 @@ int virtqueue_add(struct virtqueue *vq, const struct vq_buf *bufs,
 		in_len += bufs[k].len;
 	head = vq->free_head;
 	if (indirect)
-		add_indirect(vq, head, bufs, out, n);
+		add_indirect(vq, head, &vq->indir[head * VIRTQUEUE_MAX_INDIRECT],
+			     bufs, out, n);
 	else
 		add_chain(vq, head, bufs, out, n);
-	vq->num_free -= vq->chain[head];
-	vq->token[head] = token;
-	vq->in_len[head] = in_len;
-	vq->avail->ring[vq->avail_idx & (vq->num - 1)] = head;
-	vq_wmb();		/* descriptors before the index */
-	vq->avail->idx = ++vq->avail_idx;
+	vq_publish(vq, head, token, in_len);
+	return 0;
+}
+
+int virtqueue_add_table(struct virtqueue *vq, struct vring_desc *table,
+			const struct vq_buf *bufs, unsigned int out,
+			unsigned int in, void *token)
+{
+	unsigned int n = out + in;
+	uint32_t in_len = 0;
+	uint16_t head;
+
+	if (vq->broken)
+		return -EIO;
+	if (!vq->indirect || !table || n < 2 || n > 0xffff || !token)
+		return -EINVAL;
+	if (!vq->num_free)
+		return -ENOSPC;
+	for (unsigned int k = out; k < n; k++)
+		in_len += bufs[k].len;
+	head = vq->free_head;
+	add_indirect(vq, head, table, bufs, out, n);
+	vq_publish(vq, head, token, in_len);
 	return 0;
 }
 

@@ -83,6 +83,27 @@ struct blkdev *blkdev_lookup_serial(const char *serial)
 	return NULL;
 }
 
+/* The segments cover nr_sectors exactly, each a whole number of device
+ * blocks, no more of them than the device takes. */
+static bool blk_segs_ok(const struct blk_req *req)
+{
+	const struct blkdev *dev = req->dev;
+	uint64_t total = 0;
+
+	if (!req->nr_segs)
+		return true;
+	if (!req->segs || req->nr_segs > blkdev_max_segs(dev))
+		return false;
+	for (unsigned int i = 0; i < req->nr_segs; i++) {
+		uint32_t len = req->segs[i].len;
+
+		if (!len || len % dev->block_size || !req->segs[i].buf)
+			return false;
+		total += len;
+	}
+	return total == (uint64_t)req->nr_sectors << BLK_SECTOR_SHIFT;
+}
+
 static int blk_check(const struct blk_req *req)
 {
 	const struct blkdev *dev = req->dev;
@@ -94,10 +115,12 @@ static int blk_check(const struct blk_req *req)
 		return -EROFS;
 	if (!req->nr_sectors || req->lba >= dev->capacity ||
 	    req->nr_sectors > dev->capacity - req->lba ||
-	    req->lba % per_block || req->nr_sectors % per_block) {
-		pr_err("blk: %s: bad request: %u sectors at %llu (capacity %llu)\n",
+	    req->lba % per_block || req->nr_sectors % per_block ||
+	    (dev->max_sectors && req->nr_sectors > dev->max_sectors) ||
+	    !blk_segs_ok(req)) {
+		pr_err("blk: %s: bad request: %u sectors at %llu in %u segments (capacity %llu)\n",
 		       dev->name, req->nr_sectors,
-		       (unsigned long long)req->lba,
+		       (unsigned long long)req->lba, req->nr_segs,
 		       (unsigned long long)dev->capacity);
 		return -EINVAL;
 	}
@@ -113,23 +136,29 @@ int blk_submit(struct blk_req *req)
 		return err;
 	req->completed = 0;
 	req->status = 0;
-	if (req->op == BLK_OP_READ)
+	if (req->op == BLK_OP_READ) {
 		dev->reads++;
-	else if (req->op == BLK_OP_WRITE)
+		dev->sectors_read += req->nr_sectors;
+	} else if (req->op == BLK_OP_WRITE) {
 		dev->writes++;
-	else
+		dev->sectors_written += req->nr_sectors;
+	} else {
 		dev->flushes++;
+	}
 	return dev->ops->submit(dev, req);
 }
 
+/* Once completed is set the submitter may free req (another CPU, or the
+ * thread this interrupt woke): nothing of it is touched after, and the
+ * wake hook gets a pointer it must not follow. */
 void blk_complete(struct blk_req *req, int status)
 {
 	req->status = status;
 	if (status)
 		req->dev->errors++;
-	req->completed = 1;
 	if (req->done)
 		req->done(req);
+	__atomic_store_n(&req->completed, 1, __ATOMIC_RELEASE);
 	if (blk_wake_hook)
 		blk_wake_hook(req);
 }
@@ -144,7 +173,7 @@ void blk_set_wake_hook(void (*wake)(struct blk_req *req))
 	blk_wake_hook = wake;
 }
 
-static void blk_wait(struct blk_req *req)
+void blk_wait(struct blk_req *req)
 {
 	while (!req->completed) {
 		if (blk_wait_hook)

@@ -239,13 +239,18 @@ const struct inode_operations ext2v_special_iops = {
 	.setattr = ext2v_setattr,
 };
 
+/* f->private_data: the file's read-ahead state (made at the first read;
+ * without memory, reads go without read-ahead). */
 static long ext2v_read(struct file *f, void *buf, size_t len, loff_t *pos)
 {
 	long n = -EIO;
 
 	ext2v_lock();
+	if (!f->private_data)
+		f->private_data = kzalloc(sizeof(struct ext2_ra), GFP_KERNEL);
 	if (EXT2V_I(f->f_inode))
-		n = ext2_read(EXT2V_I(f->f_inode), (uint64_t)*pos, buf, len);
+		n = ext2_read_ra(EXT2V_I(f->f_inode), (uint64_t)*pos, buf, len,
+				 f->private_data);
 	ext2v_unlock();
 	if (n > 0)
 		*pos += n;
@@ -282,8 +287,16 @@ static int ext2v_open(struct inode *inode, struct file *f)
 	return 0;
 }
 
+static int ext2v_release(struct inode *inode, struct file *f)
+{
+	kfree(f->private_data);
+	f->private_data = NULL;
+	return 0;
+}
+
 const struct file_operations ext2v_file_fops = {
 	.read = ext2v_read,
+	.release = ext2v_release,
 	.write = ext2v_write,
 	.llseek = generic_file_llseek,
 	.fsync = ext2v_fsync,

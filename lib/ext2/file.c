@@ -5,8 +5,20 @@
  * blocks past the end and zeroes the tail of the last one; up makes a
  * hole).
  *
- * Interface: ext2_read / ext2_write / ext2_truncate from <pith/ext2.h>.
- * Access times are not updated (as if mounted noatime).
+ * Reads map the blocks they need (and the read-ahead window) first and
+ * hand them to bcache_readahead in one go, so that consecutive disk
+ * blocks travel in one request and the copy loop finds them in flight
+ * or cached. Read-ahead on demand, per open file (struct ext2_ra, after
+ * Linux's ondemand read-ahead in miniature): a read at block 0 or right
+ * after the previous one starts a stream: the read's blocks and, past
+ * them, two to four times as many; a later read that reaches the first
+ * of those (the mark) starts the next window at the end of the last one,
+ * twice its size, up to EXT2_RA_MAX_BYTES (at most an eighth of the
+ * buffer cache, so read-ahead never pushes out the rest). Any other read
+ * ends the stream.
+ *
+ * Interface: ext2_read / ext2_read_ra / ext2_write / ext2_truncate from
+ * <pith/ext2.h>. Access times are not updated (as if mounted noatime).
  */
 #include <pith/string.h>
 #include "ext2_fs.h"
@@ -20,11 +32,80 @@ static uint64_t ext2_max_bytes(struct ext2_fs *fs)
 	return max < (1ull << 40) ? max : (1ull << 40);
 }
 
-long ext2_read(struct ext2_inode *ip, uint64_t off, void *buf, size_t len)
+#define EXT2_RA_MAX_BYTES	MIN(512ul * 1024, BCACHE_LIMIT_BYTES / 8)
+#define EXT2_RA_BATCH		64	/* blocks mapped per readahead call */
+
+/* Ask the disk for file blocks [from, to) that it has mapped: in flight
+ * when this returns, not waited for. Mapping errors end it quietly (the
+ * read proper reports them). */
+static void ext2_ra_issue(struct ext2_inode *ip, uint64_t from, uint64_t to)
 {
 	struct ext2_fs *fs = ip->fs;
-	uint64_t size = ext2_isize(ip);
+	uint64_t blocks[EXT2_RA_BATCH];
+	uint64_t eof = DIV_ROUND_UP(ext2_isize(ip), fs->block_size);
+	unsigned int n = 0;
+	uint32_t b;
+
+	if (to > eof)
+		to = eof;
+	for (uint64_t l = from; l < to; l++) {
+		if (ext2_bmap(ip, l, false, &b))
+			break;
+		blocks[n++] = b;
+		if (n == EXT2_RA_BATCH) {
+			bcache_readahead(fs->dev, blocks, n, fs->block_size);
+			n = 0;
+		}
+	}
+	if (n)
+		bcache_readahead(fs->dev, blocks, n, fs->block_size);
+}
+
+/*
+ * Update ra for a read of blocks [s, e) and start the window it calls
+ * for. True when [s, e) is already asked of the disk (by this or an
+ * earlier window).
+ */
+static bool ext2_ra_ondemand(struct ext2_inode *ip, struct ext2_ra *ra,
+			     uint64_t s, uint64_t e)
+{
+	uint64_t max = EXT2_RA_MAX_BYTES >> ip->fs->log_block_size;
+	uint64_t req = e - s, ahead, from, to;
+	bool seq = s == ra->next || (s && s + 1 == ra->next);
+
+	if (!max)
+		max = 1;
+	ra->next = e;
+	if (!seq) {			/* random: no stream */
+		ra->size = 0;
+		return false;
+	}
+	if (ra->size && e <= ra->start + ra->size - ra->async)
+		return true;		/* inside the window, before its mark */
+	/* A new stream: the read and two to four times it past it; at the
+	 * mark: from the window's end, twice the window's size further. */
+	if (!ra->size)
+		ahead = MIN(MAX(req < 4 ? 4 * req : 2 * req, 4ull), max);
+	else
+		ahead = MIN(2ull * ra->size, max);
+	from = ra->size ? MAX(ra->start + ra->size, s) : s;
+	to = MAX(from, e) + ahead;
+	ra->start = from;
+	ra->size = (uint32_t)(to - from);
+	/* The mark: the first block past both the read and the window's
+	 * start; reading into it starts the next window. */
+	ra->async = (uint32_t)(to - MAX(from, e));
+	ext2_ra_issue(ip, from, to);
+	return true;
+}
+
+long ext2_read_ra(struct ext2_inode *ip, uint64_t off, void *buf, size_t len,
+		  struct ext2_ra *ra)
+{
+	struct ext2_fs *fs = ip->fs;
+	uint64_t size = ext2_isize(ip), issued;
 	uint32_t bs = fs->block_size, b;
+	uint32_t chunk = (uint32_t)(EXT2_RA_MAX_BYTES >> fs->log_block_size);
 	size_t done = 0;
 	int err;
 
@@ -34,13 +115,28 @@ long ext2_read(struct ext2_inode *ip, uint64_t off, void *buf, size_t len)
 		return 0;
 	if (len > size - off)
 		len = (size_t)(size - off);
+	if (!len)
+		return 0;
+	if (!chunk)
+		chunk = 1;
+	issued = off >> fs->log_block_size;
+	if (ra && ext2_ra_ondemand(ip, ra, issued, ((off + len - 1) >>
+						    fs->log_block_size) + 1))
+		issued = ((off + len - 1) >> fs->log_block_size) + 1;
 	while (done < len) {
+		uint64_t lblk = (off + done) >> fs->log_block_size;
 		uint32_t boff = (uint32_t)((off + done) & (bs - 1));
 		size_t n = MIN((size_t)(bs - boff), len - done);
 		struct buffer_head *bh;
 
-		err = ext2_bmap(ip, (off + done) >> fs->log_block_size, false,
-				&b);
+		/* The read's own blocks, a batch at a time, as one request
+		 * per run of consecutive disk blocks. */
+		if (lblk >= issued && len - done > n) {
+			issued = MIN(lblk + chunk, ((off + len - 1) >>
+						    fs->log_block_size) + 1);
+			ext2_ra_issue(ip, lblk, issued);
+		}
+		err = ext2_bmap(ip, lblk, false, &b);
 		if (err)
 			return done ? (long)done : err;
 		if (!b) {
@@ -55,6 +151,11 @@ long ext2_read(struct ext2_inode *ip, uint64_t off, void *buf, size_t len)
 		done += n;
 	}
 	return (long)done;
+}
+
+long ext2_read(struct ext2_inode *ip, uint64_t off, void *buf, size_t len)
+{
+	return ext2_read_ra(ip, off, buf, len, NULL);
 }
 
 /* Copy n bytes into the file's block at lblk, offset boff. */

@@ -13,7 +13,17 @@
  *   isdir:DIR     print "st_dev DIR N" (a failed mount leaves the parent's)
  *   mount:DEV:DIR mount(2) DEV on DIR as ext2, print the result
  *   umount:DIR    umount2(2)
- *   bench:DIR:MB  sequential write (with fsync) and read of MB MiB
+ *   bench:DIR:MB  sequential write (with fsync) and read of MB MiB (the
+ *                 read cold where /proc/sys/vm/drop_caches exists)
+ *   small:DIR:N   create, write 100 bytes and fsync N files; files/s
+ *   durable:DIR:N write N files of assorted sizes (some in subfolders),
+ *                 each fsync'd, then "durable path size sha256"; data
+ *                 written between the reports is left unsynced
+ *   mounttime:DEV:DIR  mount(2) DEV on DIR as ext2 (made if missing);
+ *                 "mounttime DEV N us" as the program saw it
+ *   scan:DEV:DIR  mount DEV on DIR (made if missing), read everything
+ *                 below (bounded), create and remove a file in each
+ *                 folder, unmount; one summary line (corruption fuzz)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -347,7 +357,7 @@ static double now(void)
 static void cmd_bench(const char *dir, long mb)
 {
 	char p[4096];
-	double t0, t1, t2;
+	double t0, t1, t2, tr;
 	int fd;
 
 	snprintf(p, sizeof(p), "%s/bench.bin", dir);
@@ -360,14 +370,192 @@ static void cmd_bench(const char *dir, long mb)
 	if (fd < 0 || fsync(fd) || close(fd))
 		printf("FAIL bench: %s\n", strerror(errno));
 	t1 = now();
+	/* Read cold: Linux drops its page cache (Pith has no such file;
+	 * its buffer cache holds at most a few MiB). */
+	fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+	if (fd >= 0) {
+		if (write(fd, "3\n", 2) != 2)
+			printf("FAIL drop_caches: %s\n", strerror(errno));
+		close(fd);
+	}
+	tr = now();
 	fd = open(p, O_RDONLY);
 	while (fd >= 0 && read(fd, iobuf, sizeof(iobuf)) > 0)
 		;
 	close(fd);
 	t2 = now();
 	printf("bench write %.1f MB/s read %.1f MB/s (%ld MiB)\n",
-	       mb / (t1 - t0), mb / (t2 - t1), mb);
+	       mb / (t1 - t0), mb / (t2 - tr), mb);
 	unlink(p);
+}
+
+static void cmd_small(const char *dir, long n)
+{
+	char p[4096], data[100];
+	double t0, t1;
+	long ok = 0;
+	int fd;
+
+	memset(data, 'x', sizeof(data));
+	snprintf(p, sizeof(p), "%s/small", dir);
+	mkdir(p, 0755);
+	t0 = now();
+	for (long i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "%s/small/f%06ld", dir, i);
+		fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || write(fd, data, sizeof(data)) != sizeof(data) ||
+		    fsync(fd) || close(fd)) {
+			printf("FAIL small %s: %s\n", p, strerror(errno));
+			break;
+		}
+		ok++;
+	}
+	t1 = now();
+	printf("small %ld files %.3f s %.1f files/s\n", ok, t1 - t0,
+	       ok / (t1 - t0));
+}
+
+/* Deterministic bytes for durable file i. */
+static void durable_fill(unsigned char *p, size_t len, unsigned int i)
+{
+	uint32_t x = 2463534242u ^ (i * 2654435761u);
+
+	for (size_t k = 0; k < len; k++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		p[k] = (unsigned char)x;
+	}
+}
+
+static void cmd_durable(const char *dir, long n)
+{
+	static const size_t sizes[] = { 0, 1, 100, 4096, 5000, 13 * 1024,
+					70 * 1024, 300 * 1024, 1100 * 1024 };
+	static unsigned char buf[1100 * 1024];
+	char p[4200], q[4096], hex[65];
+	struct sha s;
+	int fd;
+
+	for (long i = 0; i < n && i < 100000; i++) {
+		size_t len = sizes[i % (sizeof(sizes) / sizeof(sizes[0]))] +
+			     (size_t)(i * 37 % 1000);
+		const char *sub = i % 3 ? "" : "/d";
+
+		snprintf(q, sizeof(q), "%s%s", dir, sub);
+		mkdir(q, 0755);
+		snprintf(p, sizeof(p), "%s/f%04ld", q, i);
+		durable_fill(buf, len, (unsigned int)i);
+		fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		/* in two writes, the second past a hole-free middle */
+		if (fd < 0 || write(fd, buf, len / 2) != (ssize_t)(len / 2) ||
+		    write(fd, buf + len / 2, len - len / 2) !=
+		    (ssize_t)(len - len / 2) || fsync(fd) || close(fd)) {
+			printf("FAIL durable %s: %s\n", p, strerror(errno));
+			return;
+		}
+		sha_init(&s);
+		sha_update(&s, buf, len);
+		sha_hex(&s, hex);
+		printf("durable %s/f%04ld %zu %s\n", *sub ? "d" : ".", i, len,
+		       hex);
+		fflush(stdout);
+		/* Unsynced churn before the next report: a scratch file
+		 * rewritten, which must not disturb what was reported. */
+		snprintf(p, sizeof(p), "%s/scratch", dir);
+		fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd >= 0) {
+			if (write(fd, buf, len / 3 + 1) < 0)
+				printf("FAIL scratch: %s\n", strerror(errno));
+			close(fd);
+		}
+	}
+}
+
+/* ---- scan: a bounded walk of a possibly corrupt file system ---- */
+
+struct scan {
+	long files, dirs, links, bytes, errors, budget;
+};
+
+static void scan_dir(const char *dir, struct scan *sc, int depth)
+{
+	char path[1024], tgt[512];
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int fd;
+	ssize_t n;
+
+	if (depth > 8 || sc->budget <= 0)
+		return;
+	d = opendir(dir);
+	if (!d) {
+		sc->errors++;
+		return;
+	}
+	sc->dirs++;
+	while (sc->budget > 0 && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		sc->budget--;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		if (lstat(path, &st)) {
+			sc->errors++;
+		} else if (S_ISDIR(st.st_mode)) {
+			scan_dir(path, sc, depth + 1);
+		} else if (S_ISLNK(st.st_mode)) {
+			sc->links++;
+			if (readlink(path, tgt, sizeof(tgt)) < 0)
+				sc->errors++;
+		} else if (S_ISREG(st.st_mode)) {
+			sc->files++;
+			fd = open(path, O_RDONLY);
+			if (fd < 0) {
+				sc->errors++;
+				continue;
+			}
+			/* at most 2 MiB a file: a corrupt size may be huge */
+			for (long got = 0; got < (2 << 20) &&
+			     (n = read(fd, iobuf, 256 * 1024)) > 0; got += n)
+				sc->bytes += n;
+			if (n < 0)
+				sc->errors++;
+			close(fd);
+		}
+	}
+	closedir(d);
+	/* a change in each folder: allocation on corrupt bitmaps */
+	if (snprintf(path, sizeof(path), "%s/.scan-new", dir) <
+	    (int)sizeof(path)) {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd >= 0) {
+			if (write(fd, iobuf, 5000) < 0)
+				sc->errors++;
+			close(fd);
+			unlink(path);
+		}
+	}
+}
+
+static void cmd_scan(const char *dev, const char *dir)
+{
+	struct scan sc = { .budget = 400 };
+	int r;
+
+	mkdir(dir, 0755);
+	if (mount(dev, dir, "ext2", 0, NULL)) {
+		printf("scan %s refused %s\n", dev, strerror(errno));
+		return;
+	}
+	scan_dir(dir, &sc, 0);
+	r = umount2(dir, 0);
+	printf("scan %s mounted files=%ld dirs=%ld links=%ld bytes=%ld errors=%ld umount=%s\n",
+	       dev, sc.files, sc.dirs, sc.links, sc.bytes, sc.errors,
+	       r ? strerror(errno) : "OK");
+	fflush(stdout);
 }
 
 static void run(char *cmd)
@@ -405,6 +593,23 @@ static void run(char *cmd)
 		       umount2(arg, 0) ? strerror(errno) : "OK");
 	else if (!strcmp(cmd, "bench") && arg2)
 		cmd_bench(arg, atol(arg2));
+	else if (!strcmp(cmd, "small") && arg2)
+		cmd_small(arg, atol(arg2));
+	else if (!strcmp(cmd, "durable") && arg2)
+		cmd_durable(arg, atol(arg2));
+	else if (!strcmp(cmd, "mounttime") && arg2) {
+		double t0 = now();
+		int r;
+
+		mkdir(arg2, 0755);
+		r = mount(arg, arg2, "ext2", 0, NULL);
+		if (r)
+			printf("mounttime %s: %s\n", arg, strerror(errno));
+		else
+			printf("mounttime %s %.0f us\n", arg, (now() - t0) * 1e6);
+	}
+	else if (!strcmp(cmd, "scan") && arg2)
+		cmd_scan(arg, arg2);
 	else
 		printf("bad command %s\n", cmd);
 }

@@ -75,6 +75,41 @@ static void virtqueue_add_indirect_takes_one_descriptor(struct ktest *t)
 	vq_destroy(vq);
 }
 
+static void virtqueue_add_table_uses_the_callers_table(struct ktest *t)
+{
+	struct virtqueue *vq = vq_create(&fake_dev, 0, 4, false, true);
+	struct virtqueue *plain = vq_create(&fake_dev, 0, 4, false, false);
+	static struct vring_desc tbl[20];
+	static char hdr[16], data[18][512], st[1];
+	struct vq_buf bufs[20];
+	uint32_t len = 0;
+	uint16_t h;
+
+	KT_ASSERT_TRUE(t, vq != NULL && plain != NULL);
+	bufs[0] = (struct vq_buf){ hdr, 16 };
+	for (int i = 0; i < 18; i++)
+		bufs[1 + i] = (struct vq_buf){ data[i], 512 };
+	bufs[19] = (struct vq_buf){ st, 1 };
+	/* more buffers than VIRTQUEUE_MAX_INDIRECT: one ring descriptor */
+	KT_EXPECT_EQ(t, virtqueue_add_table(vq, tbl, bufs, 1, 19, hdr), 0);
+	KT_EXPECT_EQ(t, virtqueue_num_free(vq), 3);
+	h = avail_head(vq, 0);
+	KT_EXPECT_EQ(t, vq->desc[h].flags, VRING_DESC_F_INDIRECT);
+	KT_EXPECT_TRUE(t, vq->desc[h].addr == (uintptr_t)tbl);
+	KT_EXPECT_EQ(t, vq->desc[h].len, 20 * sizeof(struct vring_desc));
+	KT_EXPECT_EQ(t, tbl[0].flags, VRING_DESC_F_NEXT);
+	KT_EXPECT_EQ(t, tbl[5].flags, VRING_DESC_F_NEXT | VRING_DESC_F_WRITE);
+	KT_EXPECT_EQ(t, tbl[19].flags, VRING_DESC_F_WRITE);
+	device_use(vq, h, 18 * 512 + 1);
+	KT_EXPECT_TRUE(t, virtqueue_get_buf(vq, &len) == hdr);
+	KT_EXPECT_EQ(t, virtqueue_num_free(vq), 4);
+	/* no indirect descriptors negotiated: refused */
+	KT_EXPECT_EQ(t, virtqueue_add_table(plain, tbl, bufs, 1, 19, hdr),
+		     -EINVAL);
+	vq_destroy(vq);
+	vq_destroy(plain);
+}
+
 static void virtqueue_full_ring_returns_enospc(struct ktest *t)
 {
 	struct virtqueue *vq = vq_create(&fake_dev, 0, 4, false, false);
@@ -191,6 +226,7 @@ static void virtqueue_enable_cb_reports_pending(struct ktest *t)
 static struct ktest_case virtqueue_cases[] = {
 	KTEST_CASE(virtqueue_add_chain_links_descriptors),
 	KTEST_CASE(virtqueue_add_indirect_takes_one_descriptor),
+	KTEST_CASE(virtqueue_add_table_uses_the_callers_table),
 	KTEST_CASE(virtqueue_full_ring_returns_enospc),
 	KTEST_CASE(virtqueue_get_buf_returns_token_and_frees),
 	KTEST_CASE(virtqueue_bad_used_entries_stop_the_queue),

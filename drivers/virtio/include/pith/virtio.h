@@ -205,6 +205,12 @@ void vq_destroy(struct virtqueue *vq);
  * or -EIO (queue broken). */
 int virtqueue_add(struct virtqueue *vq, const struct vq_buf *bufs,
 		  unsigned int out, unsigned int in, void *token);
+/* The same through the caller's indirect table (out + in descriptors,
+ * kept until the buffer comes back): for requests with more buffers
+ * than VIRTQUEUE_MAX_INDIRECT. -EINVAL without VIRTIO_F_INDIRECT_DESC. */
+int virtqueue_add_table(struct virtqueue *vq, struct vring_desc *table,
+			const struct vq_buf *bufs, unsigned int out,
+			unsigned int in, void *token);
 /* True when the device must be notified of buffers added since the last
  * kick (event index: only if it asked for one in between). */
 bool virtqueue_kick_prepare(struct virtqueue *vq);

@@ -183,4 +183,98 @@ TEST(blk_failed_write_keeps_buffer_dirty)
 	fileblk_close(d);
 }
 
+TEST(blk_sync_merges_consecutive_dirty_blocks)
+{
+	struct blkdev *d = make_dev("/tmp/pith-blk-a.img");
+	unsigned long r0, w0, r1, w1;
+	struct bcache_stats st0, st;
+
+	/* 40 blocks dirtied out of order: 10..29 and 50..69 (+ one lone). */
+	for (int k = 0; k < 40; k++) {
+		int b = k % 2 ? 10 + k / 2 : 50 + k / 2;
+		struct buffer_head *bh = bgetblk(d, (uint64_t)b, 512);
+
+		ASSERT_FALSE(IS_ERR(bh));
+		memset(bh->data, 0x40 + (b & 0x3f), 512);
+		mark_buffer_dirty(bh);
+		brelse(bh);
+	}
+	bcache_get_stats(&st0);
+	fileblk_requests(d, &r0, &w0);
+	EXPECT_EQ(sync_dev(d), 0);
+	fileblk_requests(d, &r1, &w1);
+	bcache_get_stats(&st);
+	/* 16 segments a request: 20 blocks in 2 requests, for each run. */
+	EXPECT_EQ(w1 - w0, 4);
+	EXPECT_EQ(st.write_reqs - st0.write_reqs, 4);
+	EXPECT_EQ(st.writes - st0.writes, 40);
+	EXPECT_EQ(st.dirty, 0);
+	for (int b = 10; b < 30; b++)
+		EXPECT_EQ(sector_byte("/tmp/pith-blk-a.img", b), 0x40 + (b & 0x3f));
+	for (int b = 50; b < 70; b++)
+		EXPECT_EQ(sector_byte("/tmp/pith-blk-a.img", b), 0x40 + (b & 0x3f));
+	EXPECT_EQ(sector_byte("/tmp/pith-blk-a.img", 30), 30);
+	fileblk_close(d);
+}
+
+TEST(blk_readahead_merges_and_bread_finds_it)
+{
+	struct blkdev *d = make_dev("/tmp/pith-blk-a.img");
+	uint64_t blocks[12] = { 100, 101, 102, 0, 104, 105, 200, 201, 202,
+				203, 204, 1u << 30 };
+	unsigned long r0, w0, r1, w1;
+	struct buffer_head *bh;
+	struct bcache_stats st0, st;
+
+	brelse(bread(d, 105, 512));		/* cached: not read again */
+	fileblk_requests(d, &r0, &w0);
+	bcache_get_stats(&st0);
+	/* 100-102, 104, 200-204; 105 cached, 0 a hole, the last past
+	 * the end: skipped. */
+	EXPECT_EQ(bcache_readahead(d, blocks, 12, 512), 9);
+	fileblk_requests(d, &r1, &w1);
+	EXPECT_EQ(r1 - r0, 3);
+	for (int i = 0; i < 11; i++) {
+		if (!blocks[i])
+			continue;
+		bh = bread(d, blocks[i], 512);
+		ASSERT_FALSE(IS_ERR(bh));
+		EXPECT_TRUE(bh->flags & BH_UPTODATE);
+		EXPECT_FALSE(bh->flags & BH_INFLIGHT);
+		EXPECT_EQ(((unsigned char *)bh->data)[0], blocks[i] & 0xff);
+		brelse(bh);
+	}
+	fileblk_requests(d, &r1, &w1);
+	EXPECT_EQ(r1 - r0, 3);			/* all from the read-ahead */
+	bcache_get_stats(&st);
+	EXPECT_EQ(st.ra_blocks - st0.ra_blocks, 9);
+	/* Read-ahead of cached blocks issues nothing. */
+	EXPECT_EQ(bcache_readahead(d, blocks, 3, 512), 0);
+	fileblk_close(d);
+}
+
+TEST(blk_request_segments_are_checked)
+{
+	struct blkdev *d = make_dev("/tmp/pith-blk-a.img");
+	static char a[1024], b[512];
+	struct blk_seg segs[2] = { { a, 1024 }, { b, 512 } };
+	struct blk_req req = { .dev = d, .op = BLK_OP_READ, .lba = 4,
+			       .nr_sectors = 3, .segs = segs, .nr_segs = 2 };
+
+	EXPECT_EQ(blk_submit(&req), 0);
+	EXPECT_EQ(req.status, 0);
+	EXPECT_EQ((unsigned char)a[0], 4);
+	EXPECT_EQ((unsigned char)a[512], 5);
+	EXPECT_EQ((unsigned char)b[0], 6);
+	req.nr_sectors = 4;			/* segments cover 3 */
+	EXPECT_EQ(blk_submit(&req), -EINVAL);
+	req.nr_sectors = 3;
+	segs[1].len = 100;			/* not whole sectors */
+	EXPECT_EQ(blk_submit(&req), -EINVAL);
+	segs[1].len = 512;
+	req.nr_segs = 17;			/* more than the device takes */
+	EXPECT_EQ(blk_submit(&req), -EINVAL);
+	fileblk_close(d);
+}
+
 HOSTTEST_MAIN("blk")

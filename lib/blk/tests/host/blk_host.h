@@ -9,6 +9,7 @@
  *   dev = fileblk_open(path, read_only)   a registered device on the file
  *   fileblk_limit(dev, bytes)   abort() on any write reaching past bytes
  *   fileblk_fail_writes(dev, n) the next n writes fail with -EIO
+ *   fileblk_requests(dev, &reads, &writes)   requests seen so far
  *   fileblk_close(dev)          unregister, forget its buffers, close
  */
 #ifndef BLK_HOST_H
@@ -55,8 +56,28 @@ struct fileblk {
 	int fd;
 	uint64_t write_limit;		/* bytes; writes past it abort() */
 	int fail_writes;
-	unsigned long nwrites;
+	unsigned long nwrites, nreads;	/* requests */
 };
+
+/* Read or write the request's data (its buffer or its segments) at off. */
+static ssize_t fileblk_io(int fd, struct blk_req *req, off_t off)
+{
+	struct blk_seg one = { req->buf, req->nr_sectors << BLK_SECTOR_SHIFT };
+	struct blk_seg *segs = req->nr_segs ? req->segs : &one;
+	unsigned int nr = req->nr_segs ? req->nr_segs : 1;
+	ssize_t total = 0, n;
+
+	for (unsigned int i = 0; i < nr; i++) {
+		if (req->op == BLK_OP_READ)
+			n = pread(fd, segs[i].buf, segs[i].len, off + total);
+		else
+			n = pwrite(fd, segs[i].buf, segs[i].len, off + total);
+		if (n != (ssize_t)segs[i].len)
+			return -1;
+		total += n;
+	}
+	return total;
+}
 
 static int fileblk_submit(struct blkdev *dev, struct blk_req *req)
 {
@@ -66,7 +87,8 @@ static int fileblk_submit(struct blkdev *dev, struct blk_req *req)
 	ssize_t n = (ssize_t)len;
 
 	if (req->op == BLK_OP_READ) {
-		n = pread(fb->fd, req->buf, len, off);
+		fb->nreads++;
+		n = fileblk_io(fb->fd, req, off);
 	} else if (req->op == BLK_OP_WRITE) {
 		if ((uint64_t)off + len > fb->write_limit) {
 			fprintf(stderr, "fileblk: write [%lld, +%zu) past %llu\n",
@@ -79,7 +101,7 @@ static int fileblk_submit(struct blkdev *dev, struct blk_req *req)
 			fb->fail_writes--;
 			n = -1;
 		} else {
-			n = pwrite(fb->fd, req->buf, len, off);
+			n = fileblk_io(fb->fd, req, off);
 		}
 	} else {
 		n = 0;
@@ -104,6 +126,7 @@ static __attribute__((unused)) struct blkdev *fileblk_open(const char *path,
 	}
 	fb->dev.capacity = (uint64_t)st.st_size >> BLK_SECTOR_SHIFT;
 	fb->dev.block_size = 512;
+	fb->dev.max_segs = 16;		/* merged requests, as virtio-blk */
 	fb->dev.read_only = read_only;
 	fb->dev.ops = &fileblk_ops;
 	fb->dev.priv = fb;
@@ -123,6 +146,14 @@ static __attribute__((unused)) void fileblk_fail_writes(struct blkdev *dev,
 							int n)
 {
 	((struct fileblk *)dev->priv)->fail_writes = n;
+}
+
+static __attribute__((unused)) void fileblk_requests(struct blkdev *dev,
+						     unsigned long *reads,
+						     unsigned long *writes)
+{
+	*reads = ((struct fileblk *)dev->priv)->nreads;
+	*writes = ((struct fileblk *)dev->priv)->nwrites;
 }
 
 static __attribute__((unused)) void fileblk_close(struct blkdev *dev)

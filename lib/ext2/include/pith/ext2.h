@@ -12,6 +12,9 @@
  *   ip = ext2_iget(fs, ino)        EXT2_ROOT_INO is the root directory
  *   ino = ext2_lookup(dir, name, len)          > 0, or -ENOENT, ...
  *   n = ext2_read(ip, off, buf, len)           bytes; holes read as zeros
+ *   n = ext2_read_ra(ip, off, buf, len, &ra)   the same, with sequential
+ *                                  read-ahead kept in ra (one per open
+ *                                  file, zeroed at open)
  *   n = ext2_write(ip, off, buf, len)          bytes (short on -ENOSPC)
  *   ext2_truncate(ip, size)
  *   ino = ext2_create / ext2_mkdir / ext2_symlink(dir, name, len, ...)
@@ -109,6 +112,21 @@ int ext2_setattr(struct ext2_inode *ip, unsigned int valid, uint16_t mode,
 		 uint32_t atime, uint32_t mtime);
 
 long ext2_read(struct ext2_inode *ip, uint64_t off, void *buf, size_t len);
+
+/*
+ * Read-ahead state of one open file: the window [start, start + size)
+ * (file blocks) was asked of the disk; reading into its last 'async'
+ * blocks starts the next, twice as large up to the limit, so that a
+ * sequential reader finds its blocks in flight or cached.
+ */
+struct ext2_ra {
+	uint64_t start;
+	uint32_t size;			/* 0: no sequential stream yet */
+	uint32_t async;
+	uint64_t next;			/* the block after the last read */
+};
+long ext2_read_ra(struct ext2_inode *ip, uint64_t off, void *buf, size_t len,
+		  struct ext2_ra *ra);
 long ext2_write(struct ext2_inode *ip, uint64_t off, const void *buf,
 		size_t len);
 int ext2_truncate(struct ext2_inode *ip, uint64_t size);

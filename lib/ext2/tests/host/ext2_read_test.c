@@ -187,4 +187,72 @@ TEST(ext2_readdir_cookie_resumes_where_fill_stopped)
 	EXPECT_EQ(umount_img(fs, dev), 0);
 }
 
+/* Sequential reads in odd-sized pieces through the read-ahead: the same
+ * bytes, in far fewer device requests than blocks; a backwards read
+ * ends the stream and still reads right. (The image of the test above,
+ * 4 KiB blocks.) */
+static void read_in_pieces(struct ext2_fs *fs, const char *rel, size_t piece,
+			   struct ext2_ra *ra, unsigned long *reqs)
+{
+	unsigned long r0, w0, r1, w1;
+
+	struct ext2_inode *ip = ext2_iget(fs, (uint32_t)path_lookup(fs, rel));
+	char hp[256], *h, *buf = malloc(piece);
+	size_t hl, off = 0;
+	long n;
+
+	snprintf(hp, sizeof(hp), TREE "%s", rel);
+	h = host_file(hp, &hl);
+	ASSERT_FALSE(IS_ERR(ip));
+	fileblk_requests(fs->dev, &r0, &w0);
+	while ((n = ext2_read_ra(ip, off, buf, piece, ra)) > 0) {
+		ASSERT_TRUE(off + (size_t)n <= hl);
+		ASSERT_EQ(memcmp(buf, h + off, (size_t)n), 0);
+		off += (size_t)n;
+	}
+	EXPECT_EQ(n, 0);
+	EXPECT_EQ(off, hl);
+	fileblk_requests(fs->dev, &r1, &w1);
+	if (reqs)
+		*reqs = r1 - r0;
+	/* and backwards, one piece at a time */
+	for (size_t at = hl > piece ? hl - piece : 0;; at -= MIN(at, piece)) {
+		n = ext2_read_ra(ip, at, buf, piece, ra);
+		ASSERT_TRUE(n > 0 || hl == 0);
+		EXPECT_EQ(memcmp(buf, h + at, (size_t)n), 0);
+		if (!at)
+			break;
+	}
+	ext2_iput(ip);
+	free(h);
+	free(buf);
+}
+
+TEST(ext2_readahead_same_bytes_fewer_requests)
+{
+	struct ext2_ra ra = { 0 };
+	unsigned long reqs = 0;
+	struct bcache_stats st0, st;
+	struct blkdev *dev;
+	struct ext2_fs *fs;
+
+	if (!have_e2fsprogs())
+		SKIP_CASE();
+	fs = mount_img(IMG, &dev);
+	ASSERT_FALSE(IS_ERR(fs));
+	bcache_get_stats(&st0);
+	read_in_pieces(fs, "/f9", 3000, &ra, &reqs);	/* 5 MiB: 1281 blocks */
+	bcache_get_stats(&st);
+	printf("    # %lu read requests, %lu blocks read ahead\n", reqs,
+	       st.ra_blocks - st0.ra_blocks);
+	EXPECT_TRUE(st.ra_blocks - st0.ra_blocks >= 1281);
+	EXPECT_TRUE(reqs < 1281 / 8);
+	memset(&ra, 0, sizeof(ra));
+	read_in_pieces(fs, "/sparse", 65536, &ra, NULL);	/* holes */
+	memset(&ra, 0, sizeof(ra));
+	read_in_pieces(fs, "/f4", 100, &ra, NULL);
+	read_in_pieces(fs, "/f0", 100, &ra, NULL);
+	EXPECT_EQ(umount_img(fs, dev), 0);
+}
+
 HOSTTEST_MAIN("ext2_read")
