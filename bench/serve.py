@@ -258,11 +258,18 @@ def boot_to_serve(target, machine, accel, mem="128M"):
     cmd = command(target, machine, accel, port, mem)
     with Qemu(cmd) as q:
         if target.kind == "exit":
+            # A blocking wait, with a timer to end a hung QEMU: wait(timeout)
+            # polls with sleeps that double up to 50 ms, which snapped the
+            # floor's time to about 34 or 66 ms (checks at 31 and 63 ms).
+            timer = threading.Timer(target.timeout, q.proc.kill)
+            timer.start()
             try:
-                rc = q.proc.wait(target.timeout)
-            except subprocess.TimeoutExpired:
-                return None, {}, "timeout"
+                rc = q.proc.wait()
+            finally:
+                timer.cancel()
             t = time.perf_counter() - q.t0
+            if rc < 0:
+                return None, {}, "timeout"
             if rc != 1:
                 return None, {}, "exit code %d: %s" % (rc, q.out[-300:])
             return t, {}, None

@@ -14,7 +14,7 @@
 
 int console_loglevel = CONFIG_LIBCORE_LOGLEVEL;
 param_int("loglevel", console_loglevel, 0, 7,
-	  "console log level: 3 errors, 4 warnings, 6 info, 7 debug");
+	  "console log level: 3 errors, 4 warnings, 5 notices, 6 info, 7 debug");
 
 static bool line_start = true;
 static void (*context_hook)(void);

@@ -173,9 +173,11 @@ static int app_entry(void)
 __noreturn void kernel_main(void)
 {
 	uintptr_t top = (uintptr_t)app_stack.stack + APP_STACK_SIZE;
+	uint64_t t0 = clock_ns();
 
 	arch_unmap_page((uintptr_t)app_stack.guard);
 	trap_add_describe(app_stack_describe);
+	boot_phase("app stack guard", clock_ns() - t0);
 	for (int level = 0; level < INITCALL_LEVELS; level++) {
 		do_initcalls(level);
 		if (level == 1)
@@ -183,7 +185,7 @@ __noreturn void kernel_main(void)
 	}
 	crash_test_run();
 	boot_ns = clock_ns();
-	pr_info("pith: booted in %lu us (entry to main)\n",
+	pr_notice("pith: booted in %lu us (entry to main)\n",
 		(unsigned long)(boot_ns / 1000));
 	if (runner)
 		runner(app_entry, launcher ? NULL : app_stack.stack,

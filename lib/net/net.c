@@ -42,7 +42,7 @@ static void print_addr(struct netif *netif)
 
 	ip4addr_ntoa_r(netif_ip4_addr(netif), ip, sizeof(ip));
 	ip4addr_ntoa_r(netif_ip4_gw(netif), gw, sizeof(gw));
-	pr_info("net: %s %s/%d gw %s mac %02x:%02x:%02x:%02x:%02x:%02x%s\n",
+	pr_notice("net: %s %s/%d gw %s mac %02x:%02x:%02x:%02x:%02x:%02x%s\n",
 		nd->name, ip,
 		__builtin_popcount(ip4_addr_get_u32(netif_ip4_netmask(netif))),
 		gw, nd->mac[0], nd->mac[1], nd->mac[2], nd->mac[3],

@@ -4,9 +4,10 @@
  *
  * Time is the TSC since the entry code's first rdtsc. Its rate comes from,
  * in order: kvmclock's scale (KVM), CPUID leaf 0x15 (crystal ratio), the
- * hypervisor timing leaf 0x40000010, or 250 µs windows against PIT
- * channel 0 until two agree (usually 500 µs in all), which also measure
- * the LAPIC timer's rate (Unikraft spends 100 ms calibrating).
+ * hypervisor timing leaf 0x40000010, or a 250 µs window against PIT
+ * channel 0 whose end points are read sharply (retried when a host stall
+ * blurs them), which also measures the LAPIC timer's rate (Unikraft
+ * spends 100 ms calibrating).
  *
  * The timer is the LAPIC's: TSC-deadline mode when the CPU has it, else
  * one-shot mode with the measured rate. There is no periodic tick; one
@@ -130,15 +131,43 @@ static uint16_t pit_read(void)
 	return (uint16_t)(hi << 8 | lo);
 }
 
-/* Count TSC and LAPIC timer ticks across CALIBRATE_US of PIT channel 0,
+/*
+ * One reading of the three clocks: the PIT count and the LAPIC timer
+ * between two TSC reads. tsc is their midpoint and width their distance:
+ * a host stall (TCG on a loaded host, an SMI) while reading makes the
+ * point wide, a stall at any other time does no harm, as all three
+ * clocks keep running through it.
+ */
+struct cal_point {
+	uint64_t tsc, width;
+	uint32_t lapic;
+	uint16_t pit;
+};
+
+static void cal_read(struct cal_point *p)
+{
+	uint64_t a = rdtsc(), b;
+
+	p->pit = pit_read();
+	p->lapic = lapic_read(LAPIC_TIMER_CCR);
+	b = rdtsc();
+	p->tsc = a + (b - a) / 2;
+	p->width = b - a;
+}
+
+/*
+ * Count TSC and LAPIC timer ticks across CALIBRATE_US of PIT channel 0,
  * read back by latching (no speaker port needed: microvm has none; the
- * PIT's interrupt stays masked). Returns false when no PIT counts. */
-static bool calibrate_pit(uint64_t *tsc_khz_out, uint64_t *lapic_khz_out)
+ * PIT's interrupt stays masked). The rates divide by the PIT ticks that
+ * really passed, not the ones asked for. Returns 1 for a sharp window, 0
+ * for one whose end points are blurred by more than 0.5% (its rates are
+ * rough), -1 when no PIT counts.
+ */
+static int calibrate_pit(uint64_t *tsc_khz_out, uint64_t *lapic_khz_out)
 {
 	const uint16_t want = PIT_HZ / (1000000 / CALIBRATE_US);
-	uint16_t start;
-	uint32_t c0, c1;
-	uint64_t t0, t1;
+	struct cal_point s, e;
+	uint64_t pit_ticks, tsc_ticks;
 	long spins = 0;
 
 	outb(0x43, 0x34);	/* channel 0, lo/hi byte, rate generator */
@@ -147,41 +176,46 @@ static bool calibrate_pit(uint64_t *tsc_khz_out, uint64_t *lapic_khz_out)
 	lapic_write(LAPIC_TIMER_DCR, 0xb);	/* divide by 1 */
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
 	lapic_write(LAPIC_TIMER_ICR, 0xffffffff);
-	start = pit_read();
-	c0 = lapic_read(LAPIC_TIMER_CCR);
-	t0 = rdtsc();
-	while ((uint16_t)(start - pit_read()) < want)
+	cal_read(&s);		/* once before: code that runs the first */
+	cal_read(&s);		/* time (TCG translates it) blurs nothing */
+	do {
 		if (++spins > 200000)
-			return false;	/* a counter that never moves */
-	t1 = rdtsc();
-	c1 = lapic_read(LAPIC_TIMER_CCR);
+			return -1;	/* a counter that never moves */
+		cal_read(&e);
+	} while ((uint16_t)(s.pit - e.pit) < want);
 	lapic_write(LAPIC_TIMER_ICR, 0);
 	outb(0x43, 0x30);	/* back to one-shot mode: no periodic IRQ 0 */
 	outb(0x40, 0x01);
 	outb(0x40, 0x00);
-	*tsc_khz_out = (t1 - t0) * 1000 / CALIBRATE_US;
-	*lapic_khz_out = (uint64_t)(c0 - c1) * 1000 / CALIBRATE_US;
-	return *tsc_khz_out > 0;
+	pit_ticks = (uint16_t)(s.pit - e.pit);
+	tsc_ticks = e.tsc - s.tsc;
+	*tsc_khz_out = tsc_ticks * PIT_HZ / (pit_ticks * 1000);
+	*lapic_khz_out = (uint64_t)(s.lapic - e.lapic) * PIT_HZ /
+			 (pit_ticks * 1000);
+	return (s.width + e.width) * 200 <= tsc_ticks;
 }
 
-/* Two windows that agree within 1%, else the median of a few: one
- * window stretched by a host stall (TCG on a loaded host) must not set
- * the clock for good. At most CALIBRATE_TRIES * 250 us, usually 500 us. */
+/*
+ * One window with sharp end points is enough (usually 250 us: two
+ * windows that had to agree within 1% took 500 us, and three to five on
+ * a loaded TCG host, whose stalls blurred their ends). Blurred windows
+ * are retried; after CALIBRATE_TRIES their median is used, with a
+ * warning.
+ */
 static bool calibrate(uint64_t *tsc_out, uint64_t *lapic_out)
 {
 	uint64_t t[CALIBRATE_TRIES], l[CALIBRATE_TRIES];
-	int n = 0;
+	int n;
 
-	for (int i = 0; i < CALIBRATE_TRIES; i++) {
-		if (!calibrate_pit(&t[n], &l[n]))
+	for (n = 0; n < CALIBRATE_TRIES; n++) {
+		int r = calibrate_pit(&t[n], &l[n]);
+
+		if (r < 0)
 			return false;
-		n++;
-		if (n >= 2 && t[n - 1] / 100 >= (t[n - 1] > t[n - 2] ?
-						  t[n - 1] - t[n - 2] :
-						  t[n - 2] - t[n - 1])) {
-			*tsc_out = t[n - 1];
-			*lapic_out = l[n - 1];
-			return true;
+		if (r > 0) {
+			*tsc_out = t[n];
+			*lapic_out = l[n];
+			return *tsc_out > 0;
 		}
 	}
 	for (int i = 1; i < n; i++)		/* median, by insertion */
@@ -193,8 +227,9 @@ static bool calibrate(uint64_t *tsc_out, uint64_t *lapic_out)
 		}
 	*tsc_out = t[n / 2];
 	*lapic_out = l[n / 2];
-	pr_warn("clock: calibration windows disagree; using the median\n");
-	return true;
+	pr_warn("clock: every calibration window was blurred by host stalls; "
+		"using the median\n");
+	return *tsc_out > 0;
 }
 
 void clock_init(void)

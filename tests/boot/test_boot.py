@@ -21,6 +21,22 @@ def test_helloworld_prints_args_and_exits_0(helloworld, machine):
     assert re.search(r"booted in \d+ us \(entry to main\)", b.out), b
 
 
+def test_initcall_debug_prints_phases_and_init_functions(helloworld):
+    b = boot(helloworld, append="initcall_debug")
+    assert b.rc == 0, b
+    for phase in ("entry", "paging", "clock", "acpi"):
+        assert re.search(r"boot: %s \d+ us" % phase, b.out), b
+    assert re.search(r"init: early syscall_init \d+ us, returned 0", b.out), b
+    assert "Hello from Pith" in b.out, b
+
+
+def test_quiet_boot_still_prints_the_boot_line(helloworld):
+    b = boot(helloworld, append="loglevel=5")
+    assert b.rc == 0, b
+    assert re.search(r"booted in \d+ us \(entry to main\)", b.out), b
+    assert "clock: " not in b.out, b      # an info line
+
+
 @pytest.mark.parametrize("status", [0, 3, 42, 127])
 def test_exit_status_reaches_the_host(exitcode, status):
     b = boot(exitcode, append="-- %d" % status)

@@ -23,6 +23,8 @@
 #ifndef PITH_INIT_H
 #define PITH_INIT_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <pith/compiler.h>
 
 typedef int (*initcall_t)(void);
@@ -48,5 +50,14 @@ struct initcall {
 
 /* Run every initcall of one level (used by the boot sequence). */
 void do_initcalls(int level);
+
+/*
+ * initcall_debug=1 on the command line: each init function is printed
+ * with its duration, and the platform reports its boot phases (paging,
+ * clock calibration, ...) through boot_phase(name, ns), which prints
+ * only then. Printed at LOGLEVEL_EMERG, so loglevel= does not hide it.
+ */
+extern bool initcall_debug;
+void boot_phase(const char *name, uint64_t ns);
 
 #endif

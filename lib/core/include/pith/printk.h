@@ -3,9 +3,11 @@
  * Kernel log and fatal errors.
  *
  * Interface:
- *   pr_err/pr_warn/pr_info/pr_debug(fmt, ...)  log at a level; messages above
- *                                              the loglevel= parameter are
- *                                              dropped (default: info)
+ *   pr_err/pr_warn/pr_notice/pr_info/pr_debug(fmt, ...)
+ *                          log at a level; messages above the loglevel=
+ *                          parameter are dropped (default: info). Notice
+ *                          is for the few lines a quiet boot still shows
+ *                          (the address, the boot time).
  *   panic(fmt, ...)        a broken invariant: message, registers, backtrace,
  *                          power off non-zero. Never returns.
  *   BUG_ON(cond)           panic when cond holds
@@ -25,6 +27,7 @@
 #define LOGLEVEL_EMERG	0
 #define LOGLEVEL_ERR	3
 #define LOGLEVEL_WARN	4
+#define LOGLEVEL_NOTICE	5
 #define LOGLEVEL_INFO	6
 #define LOGLEVEL_DEBUG	7
 
@@ -49,6 +52,7 @@ extern int console_loglevel;
 
 #define pr_err(...)	printk(LOGLEVEL_ERR, __VA_ARGS__)
 #define pr_warn(...)	printk(LOGLEVEL_WARN, __VA_ARGS__)
+#define pr_notice(...)	printk(LOGLEVEL_NOTICE, __VA_ARGS__)
 #define pr_info(...)	printk(LOGLEVEL_INFO, __VA_ARGS__)
 #define pr_debug(...)	printk(LOGLEVEL_DEBUG, __VA_ARGS__)
 
