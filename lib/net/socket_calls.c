@@ -177,7 +177,7 @@ static void note_first_listen(struct sock *s)
 		return;
 	done = true;
 	netconn_getaddr(s->conn, &ip, &port, 1);
-	pr_info("net: first listen on port %u at %lu us since entry\n", port,
+	pr_notice("net: first listen on port %u at %lu us since entry\n", port,
 		(unsigned long)(clock_ns() / 1000));
 }
 
