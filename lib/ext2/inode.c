@@ -238,3 +238,20 @@ int ext2_setattr(struct ext2_inode *ip, unsigned int valid, uint16_t mode,
 	ext2_touch(ip, false);
 	return ext2_write_inode(ip);
 }
+
+/* chown: (uint32_t)-1 keeps a field; both halves of the 32-bit ids. */
+int ext2_chown(struct ext2_inode *ip, uint32_t uid, uint32_t gid)
+{
+	if (ip->fs->read_only)
+		return -EROFS;
+	if (uid != (uint32_t)-1) {
+		ip->d.i_uid = (uint16_t)uid;
+		ip->d.i_uid_high = (uint16_t)(uid >> 16);
+	}
+	if (gid != (uint32_t)-1) {
+		ip->d.i_gid = (uint16_t)gid;
+		ip->d.i_gid_high = (uint16_t)(gid >> 16);
+	}
+	ext2_touch(ip, false);
+	return ext2_write_inode(ip);
+}
