@@ -117,3 +117,18 @@ def test_thread_stack_overflow_is_reported_as_such():
     rc, lines, raw = run_pith(build_pith("stackovf"), [], {})
     assert rc == 139 & 0x7f, raw
     assert re.search(r"posix: stack overflow in thread \d+ ", raw), raw
+
+
+def test_100k_files_in_one_directory():
+    """Issue 7: 100000 files in one directory, created, sampled, listed
+    (count and checksum of the sorted names) and unlinked; Linux runs it
+    in a tmpfs directory (/dev/shm), Pith on ramfs."""
+    import tempfile
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    with tempfile.TemporaryDirectory(dir=shm) as d:
+        native = run_native(build_native("manyfiles"), [], {}, d)
+    assert native[0] == 0 and "listed 100000 names" in native[1][2]
+    rc, lines, raw = run_pith(build_pith("manyfiles"), [], {})
+    assert lines == native[1], raw
+    assert rc == 0, raw
+
