@@ -103,4 +103,5 @@ const struct file_operations ramfs_file_fops = {
 	.llseek = generic_file_llseek,
 	.fsync = ramfs_fsync,
 	.mmap = ramfs_mmap,
+	.fallocate = ramfs_fallocate,
 };

@@ -21,6 +21,9 @@ bool ramfs_reserve(struct ramfs_data *rd, unsigned long idx);
 void *ramfs_page_alloc(void);
 extern const struct file_operations ramfs_file_fops;
 
+/* ramfs_falloc.c */
+long ramfs_fallocate(struct file *f, int mode, loff_t off, loff_t len);
+
 /* ramfs_mmap.c */
 void *ramfs_mmap(struct file *f, size_t len, loff_t off, unsigned int vmprot,
 		 int flags);

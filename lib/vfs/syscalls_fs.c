@@ -444,6 +444,47 @@ static long sys_utimensat(long dirfd, long name, long times, long flags)
 }
 SYSCALL(utimensat, "dspx", sys_utimensat);
 
+/* The older time setters, in seconds (utime) or microseconds. */
+struct timeval_k {
+	int64_t tv_sec;
+	long tv_usec;
+};
+
+static long sys_futimesat(long dirfd, long name, long tv)
+{
+	const struct timeval_k *t = (const struct timeval_k *)tv;
+	struct timespec_k ts[2];
+
+	if (!t)
+		return sys_utimensat(dirfd, name, 0, 0);
+	for (int i = 0; i < 2; i++) {
+		if (t[i].tv_usec < 0 || t[i].tv_usec >= 1000000)
+			return -EINVAL;
+		ts[i] = (struct timespec_k){ t[i].tv_sec, t[i].tv_usec * 1000 };
+	}
+	return sys_utimensat(dirfd, name, (long)ts, 0);
+}
+SYSCALL(futimesat, "dsp", sys_futimesat);
+
+static long sys_utimes(long name, long tv)
+{
+	return sys_futimesat(AT_FDCWD, name, tv);
+}
+SYSCALL(utimes, "sp", sys_utimes);
+
+static long sys_utime(long name, long buf)
+{
+	const int64_t *u = (const int64_t *)buf;	/* actime, modtime */
+	struct timespec_k ts[2];
+
+	if (!u)
+		return sys_utimensat(AT_FDCWD, name, 0, 0);
+	ts[0] = (struct timespec_k){ u[0], 0 };
+	ts[1] = (struct timespec_k){ u[1], 0 };
+	return sys_utimensat(AT_FDCWD, name, (long)ts, 0);
+}
+SYSCALL(utime, "sp", sys_utime);
+
 static long sys_mount(long src, long target, long type, long flags,
 		      long data)
 {

@@ -104,6 +104,21 @@ struct statx_k {
 };
 void vfs_statx_fill(const struct kstat *st, struct statx_k *sx);
 
+/* locks.c: flock(2). fput drops a closing file's lock. */
+extern struct list_head flock_list;
+void flock_release(struct file *f);
+int vfs_flock(struct file *f, int op);
+static inline void locks_remove_file(struct file *f)
+{
+	if (!list_empty(&flock_list))
+		flock_release(f);
+}
+
+/* tmpfile.c: O_TMPFILE (open.c) and memfd_create. */
+int vfs_open_tmpfile(int dirfd, const char *name, int flags, umode_t mode,
+		     struct file **out);
+int do_open(struct path *path, int flags, bool created, struct file **out);
+
 /* devfs.c */
 int devfs_mount_and_open_console(void);
 

@@ -77,6 +77,7 @@ CASES = [
     ("alarm", [], {}),
     ("alarm", ["default"], {}),
     ("fsmore", [], {}),
+    ("fsextra", [], {}),
 ]
 
 

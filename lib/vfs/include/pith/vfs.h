@@ -197,7 +197,13 @@ struct file_operations {
 	 * (-ENODEV). generic_file_mmap makes private copies. */
 	void *(*mmap)(struct file *f, size_t len, loff_t off,
 		      unsigned int vmprot, int flags);
+	/* fallocate(2) for a regular file: mode 0 or FALLOC_*_K bits (the
+	 * VFS has checked them); without it -EOPNOTSUPP. */
+	long (*fallocate)(struct file *f, int mode, loff_t off, loff_t len);
 };
+
+#define FALLOC_FL_KEEP_SIZE_K	0x01
+#define FALLOC_FL_PUNCH_HOLE_K	0x02
 
 /* Attribute changes for setattr (ATTR_* say which fields are valid). */
 #define ATTR_MODE	0x01

@@ -89,6 +89,19 @@ void eventpoll_release(struct file *f)
 {
 }
 
+/* No flock on the host: nothing is ever locked. */
+struct list_head flock_list = LIST_HEAD_INIT(flock_list);
+void flock_release(struct file *f)
+{
+}
+
+/* No O_TMPFILE on the host. */
+int vfs_open_tmpfile(int dirfd, const char *name, int flags, umode_t mode,
+		     struct file **out)
+{
+	return -EOPNOTSUPP;
+}
+
 #include "../../file.c"
 #include "../../open.c"
 #include "../../ops.c"
@@ -120,6 +133,7 @@ uintptr_t page_to_phys(const struct page *page)
 }
 
 #include "../../../ramfs/ramfs_mmap.c"
+#include "../../../ramfs/ramfs_falloc.c"
 
 static void vfs_host_setup(void)
 {
