@@ -184,9 +184,12 @@ static void ext2_evict(struct ext2_inode *ip)
 		memset(ip->d.i_block, 0, sizeof(ip->d.i_block));
 	else if (ext2_free_blocks_from(ip, 0))
 		return;		/* corrupt: leave the inode allocated */
-	/* A zero dtime means "in use" to e2fsck: a guest without a wall
-	 * clock (1970) must still mark the inode deleted. */
-	ip->d.i_dtime = ext2_now() ?: 1;
+	/* A zero dtime means "in use" to e2fsck, and one below the inode
+	 * count looks like an orphan-list link: a guest without a wall
+	 * clock (1970) uses the last write time of the file system. */
+	ip->d.i_dtime = ext2_now();
+	if (ip->d.i_dtime < fs->sb.s_inodes_count)
+		ip->d.i_dtime = MAX(fs->sb.s_wtime, fs->sb.s_inodes_count);
 	ip->d.i_size = ip->d.i_size_high = 0;
 	if (ext2_write_inode(ip))
 		return;
