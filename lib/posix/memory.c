@@ -128,6 +128,16 @@ static long sys_zero_mem(long a, long b)
 SYSCALL(mlock, "px", sys_zero_mem);
 SYSCALL(munlock, "px", sys_zero_mem);
 
+#define MLOCK_ONFAULT	1
+
+static long sys_mlock2(long addr, long len, long flags)
+{
+	if (flags & ~(long)MLOCK_ONFAULT)
+		return -EINVAL;
+	return sys_zero_mem(addr, len);
+}
+SYSCALL(mlock2, "pxx", sys_mlock2);
+
 #define MS_ASYNC	1
 #define MS_INVALIDATE	2
 #define MS_SYNC		4

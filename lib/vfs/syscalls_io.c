@@ -499,3 +499,55 @@ static long sys_getdents64(long fd, long buf, long len)
 	return (long)g.used;
 }
 SYSCALL(getdents64, "dpu", sys_getdents64);
+
+/* getdents (the old record): d_type sits in the record's last byte. */
+struct dirent_old_k {
+	unsigned long d_ino;
+	unsigned long d_off;
+	uint16_t d_reclen;
+	char d_name[];
+};
+
+static bool fill_dirent_old(struct dir_context *ctx, const char *name,
+			    int len, loff_t next, uint64_t ino,
+			    unsigned int type)
+{
+	struct getdents_ctx *g = (struct getdents_ctx *)ctx;
+	size_t head = offsetof(struct dirent_old_k, d_name);
+	size_t reclen = ALIGN_UP(head + (size_t)len + 2, sizeof(long));
+	struct dirent_old_k *d = (void *)(g->buf + g->used);
+
+	if (reclen > g->left) {
+		g->full = true;
+		return false;
+	}
+	d->d_ino = ino;
+	d->d_off = (unsigned long)next;
+	d->d_reclen = (uint16_t)reclen;
+	memcpy(d->d_name, name, (size_t)len);
+	memset(d->d_name + len, 0, reclen - head - (size_t)len);
+	((char *)d)[reclen - 1] = (char)type;
+	g->used += reclen;
+	g->left -= reclen;
+	return true;
+}
+
+static long sys_getdents(long fd, long buf, long len)
+{
+	struct getdents_ctx g = { { fill_dirent_old, 0 }, (char *)buf,
+				  (size_t)len, 0, false };
+	struct file *f = fget((int)fd);
+	int r;
+
+	if (!f)
+		return -EBADF;
+	r = vfs_iterate(f, &g.ctx);
+	fput(f);
+	if (r)
+		return r;
+	if (!g.used && g.full)
+		return -EINVAL;
+	return (long)g.used;
+}
+SYSCALL(getdents, "dpu", sys_getdents);
+

@@ -15,6 +15,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #define PG 4096
@@ -54,6 +55,11 @@ int main(int argc, char **argv)
 	printf("mmap shared: %s\n", err(p == MAP_FAILED ? -1 : 0));
 	printf("fallocate: %s\n", err(fallocate(fd, 0, 0, 100)));
 	printf("flock: %s\n", err(flock(fd, LOCK_EX)));
+	printf("setxattr: %s\n", err(setxattr("own", "user.a", "v", 1, 0)));
+	printf("getxattr: %s\n", err(getxattr("own", "user.a", buf, 10)));
+	printf("listxattr: %ld\n", (long)listxattr("own", buf, sizeof(buf)));
+	printf("getxattr missing file: %s\n",
+	       err(getxattr("nope", "user.a", buf, 10)));
 	close(fd);
 	fd = open(".", O_TMPFILE | O_RDWR, 0600);
 	printf("O_TMPFILE: %s\n", err(fd));

@@ -366,8 +366,49 @@ static void time_cases(void)
 	unlink("tm");
 }
 
+static int cmpstr(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+/* The old getdents record: d_type in the last byte of each record. */
+static void getdents_old(void)
+{
+	char buf[4096], names[8][32];
+	int fd, n = 0;
+	long len;
+
+	mkdir("gd", 0755);
+	close(open("gd/file", O_CREAT | O_WRONLY, 0644));
+	mkdir("gd/sub", 0755);
+	symlink("file", "gd/link");
+	fd = open("gd", O_RDONLY | O_DIRECTORY);
+	len = syscall(SYS_getdents, fd, buf, sizeof(buf));
+	for (long off = 0; off < len && n < 8;) {
+		unsigned short reclen = *(unsigned short *)(buf + off + 16);
+
+		snprintf(names[n++], sizeof(names[0]), "%s:%d", buf + off + 18,
+			 buf[off + reclen - 1]);
+		off += reclen;
+	}
+	qsort(names, (size_t)n, sizeof(names[0]), cmpstr);
+	printf("getdents:");
+	for (int i = 0; i < n; i++)
+		printf(" %s", names[i]);
+	printf("\n");
+	lseek(fd, 0, SEEK_SET);
+	check("getdents tiny buffer", syscall(SYS_getdents, fd, buf, 8L));
+	close(fd);
+	check("getdents not a dir", syscall(SYS_getdents, 0, buf, 4096L));
+	unlink("gd/file");
+	unlink("gd/link");
+	rmdir("gd/sub");
+	rmdir("gd");
+}
+
 int main(void)
 {
+	getdents_old();
 	flock_cases();
 	fallocate_cases();
 	sendfile_cases();
