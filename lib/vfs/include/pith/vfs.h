@@ -21,6 +21,8 @@
  *   vfs_mkdir / vfs_unlink / vfs_rmdir / vfs_symlink / vfs_link /
  *   vfs_rename (at AT_FDCWD-style start paths), vfs_mount(path, fstype),
  *   vfs_mount_source(dev, path, fstype, flags, data), vfs_sync_all()
+ *   vfs_mmap_fd(fd, len, prot, flags, off)   lib/posix's file mmap
+ *   vfs_chown(dentry, uid, gid)
  *   fd_install(file, cloexec) -> fd, fget(fd) / fput(file), fd_close(fd)
  *   anon_file(fops, priv, mode, flags)    a file with no name (pipes)
  *
