@@ -335,8 +335,9 @@ int vm_unmap(void *addr, size_t len)
 	return 0;
 }
 
-/* Is every page of [a, b) in some region? */
-static bool vm_covered(uintptr_t a, uintptr_t b)
+/* Is every page of [a, b) in some region (allowing prot)? 0, -ENOMEM
+ * or -EACCES. */
+static int vm_covered(uintptr_t a, uintptr_t b, unsigned int prot)
 {
 	struct vm_region *r;
 
@@ -344,25 +345,28 @@ static bool vm_covered(uintptr_t a, uintptr_t b)
 		if (r->end <= a)
 			continue;
 		if (r->start > a)
-			return false;
+			return -ENOMEM;
+		if (r->backing && (prot & ~r->backing->maxprot))
+			return -EACCES;
 		a = r->end;
 		if (a >= b)
-			return true;
+			return 0;
 	}
-	return false;
+	return -ENOMEM;
 }
 
 int vm_protect(void *addr, size_t len, unsigned int prot)
 {
 	uintptr_t a = (uintptr_t)addr, b;
+	int err;
 
 	if (!vm_range_ok(a, len, &b) || (prot & ~VM_PROT_ALL))
 		return -EINVAL;
-	if (!vm_covered(a, b))
-		return -ENOMEM;
+	err = vm_covered(a, b, prot);
+	if (err)
+		return err;
 	for (uintptr_t va = a; va < b; va += PAGE_SIZE) {
-		int err = arch_protect_page(va, prot);
-
+		err = arch_protect_page(va, prot);
 		if (err)
 			return err;
 	}

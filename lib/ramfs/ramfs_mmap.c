@@ -106,6 +106,9 @@ static void *ramfs_map_shared(struct file *f, size_t len, loff_t off,
 	p = err ? ERR_PTR(err) : NULL;
 	if (!err) {
 		m->b.release = ramfs_map_release;
+		/* mprotect may not add write to a read-only file's pages. */
+		m->b.maxprot = VM_READ | VM_EXEC |
+			       (f->f_mode & FMODE_WRITE ? VM_WRITE : 0);
 		m->file = get_file(f);
 		p = vm_map_pages(len, vmprot, pa, &m->b, "mmap ramfs");
 		if (IS_ERR(p))

@@ -179,6 +179,7 @@ static void mmap_shared(void)
 static void mmap_errors(void)
 {
 	int fd, pfd[2];
+	char *p;
 
 	close(make_file("errs", 100, 4));
 	fd = open("errs", O_RDONLY);
@@ -186,6 +187,14 @@ static void mmap_errors(void)
 		mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
 	map_err("shared read of O_RDONLY",
 		mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0));
+	p = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0);
+	check("mprotect write, shared of O_RDONLY",
+	      mprotect(p, PG, PROT_READ | PROT_WRITE));
+	munmap(p, PG);
+	p = mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 0);
+	check("mprotect write, private of O_RDONLY",
+	      mprotect(p, PG, PROT_READ | PROT_WRITE));
+	munmap(p, PG);
 	map_err("offset not aligned",
 		mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 100));
 	map_err("length 0", mmap(NULL, 0, PROT_READ, MAP_PRIVATE, fd, 0));

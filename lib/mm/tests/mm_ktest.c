@@ -440,7 +440,8 @@ static void kt_backing_release(struct vm_backing *b)
  * released once after the last, never freed. */
 static void mm_vm_map_pages_borrowed_released_after_last(struct ktest *t)
 {
-	struct vm_backing b = { .release = kt_backing_release };
+	struct vm_backing b = { .release = kt_backing_release,
+				.maxprot = VM_READ | VM_WRITE };
 	uintptr_t pa[3];
 	unsigned char *own[3], *p;
 
@@ -457,6 +458,8 @@ static void mm_vm_map_pages_borrowed_released_after_last(struct ktest *t)
 	KT_EXPECT_EQ(t, own[1][5], 0x5a);
 	own[2][9] = 0xa5;
 	KT_EXPECT_EQ(t, p[2 * PAGE_SIZE + 9], 0xa5);
+	KT_EXPECT_EQ(t, vm_protect(p, PAGE_SIZE, VM_READ | VM_EXEC), -EACCES);
+	KT_EXPECT_EQ(t, vm_protect(p, PAGE_SIZE, VM_READ), 0);
 	KT_EXPECT_EQ(t, vm_unmap(p + PAGE_SIZE, PAGE_SIZE), 0);	/* split */
 	KT_EXPECT_EQ(t, b.mapped, 2ul);
 	KT_EXPECT_EQ(t, vm_unmap(p, PAGE_SIZE), 0);

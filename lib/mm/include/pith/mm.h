@@ -229,6 +229,7 @@ void *vm_map(size_t len, unsigned int prot, unsigned int flags,
 struct vm_backing {
 	unsigned long mapped;
 	void (*release)(struct vm_backing *b);
+	unsigned int maxprot;	/* vm_protect beyond it: -EACCES */
 };
 /*
  * Map the len / PAGE_SIZE pages at physical addresses pa[] (len rounded
@@ -242,8 +243,9 @@ bool vm_is_borrowed(const void *addr);
 /* Unmap [addr, addr + len): whole regions, or part of one (a hole in the
  * middle splits it). 0, -EINVAL (unaligned, empty) or -ENOMEM. */
 int vm_unmap(void *addr, size_t len);
-/* Change the protection of mapped pages. 0, -EINVAL, or -ENOMEM when
- * part of the range is not mapped (nothing changed then). */
+/* Change the protection of mapped pages. 0, -EINVAL, -ENOMEM when
+ * part of the range is not mapped, or -EACCES when prot exceeds a
+ * borrowed region's maxprot (nothing changed then). */
 int vm_protect(void *addr, size_t len, unsigned int prot);
 /*
  * For the page-fault handler: when addr is a guard page, write
