@@ -176,18 +176,19 @@ static long do_iov_at(struct file *f, const struct iovec_k *v, long cnt,
 
 /*
  * preadv2/pwritev2 flags: RWF_HIPRI is a hint, RWF_DSYNC/RWF_SYNC sync
- * the file after a write, RWF_APPEND writes at the end, RWF_NOWAIT is
- * kept for regular files (they never wait here); other bits, and
- * NOWAIT elsewhere, are -EOPNOTSUPP as on Linux. pos -1: the file
- * offset, as readv/writev.
+ * the file after a write, RWF_APPEND writes at the end, RWF_NOWAIT makes
+ * this one call non-blocking (regular files never wait here); other
+ * bits are -EOPNOTSUPP as on Linux. pos -1: the file offset, as
+ * readv/writev.
  */
 static long iov2_file(struct file *f, const struct iovec_k *v, long cnt,
 		      loff_t pos, long flags, bool wr)
 {
+	unsigned int saved = f->f_flags;
 	long r;
 
-	if ((flags & RWF_NOWAIT) && !S_ISREG(f->f_inode->i_mode))
-		return -EOPNOTSUPP;
+	if (flags & RWF_NOWAIT)
+		f->f_flags |= O_NONBLOCK;	/* this call only */
 	if (wr && (flags & RWF_APPEND) && (f->f_mode & FMODE_WRITE)) {
 		if (pos == -1)
 			f->f_pos = f->f_inode->i_size;
@@ -195,6 +196,9 @@ static long iov2_file(struct file *f, const struct iovec_k *v, long cnt,
 			pos = f->f_inode->i_size;
 	}
 	r = pos == -1 ? iov_loop(f, v, cnt, wr) : do_iov_at(f, v, cnt, pos, wr);
+	if (flags & RWF_NOWAIT)
+		f->f_flags = (f->f_flags & ~(unsigned int)O_NONBLOCK) |
+			     (saved & O_NONBLOCK);
 	if (r > 0 && wr && (flags & (RWF_DSYNC | RWF_SYNC)) && f->f_op &&
 	    f->f_op->fsync) {
 		int err = f->f_op->fsync(f, !(flags & RWF_SYNC));

@@ -31,7 +31,7 @@ static const struct {
 	{ EBADF, "EBADF" }, { EEXIST, "EEXIST" }, { EINVAL, "EINVAL" },
 	{ EACCES, "EACCES" }, { ENODEV, "ENODEV" }, { ESPIPE, "ESPIPE" },
 	{ EOPNOTSUPP, "EOPNOTSUPP" }, { ENOTDIR, "ENOTDIR" },
-	{ EISDIR, "EISDIR" }, { EFAULT, "EFAULT" },
+	{ EISDIR, "EISDIR" }, { EFAULT, "EFAULT" }, { EAGAIN, "EAGAIN" },
 };
 
 static const char *ename(int e)
@@ -49,6 +49,14 @@ static long check(const char *what, long r)
 {
 	printf("%s: %s\n", what, r < 0 ? ename(errno) : "OK");
 	return r;
+}
+
+static void checkn_(const char *what, long r)
+{
+	if (r < 0)
+		printf("%s: %s\n", what, ename(errno));
+	else
+		printf("%s: %ld\n", what, r);
 }
 
 static void map_err(const char *what, void *p)
@@ -342,6 +350,11 @@ static void vector_io(void)
 	check("preadv too many", syscall(SYS_preadv, fd, r, 100000, 0L, 0L));
 	pipe(pfd);
 	check("preadv pipe", preadv(pfd[0], r, 1, 0));
+	check("preadv2 NOWAIT empty pipe",
+	      syscall(SYS_preadv2, pfd[0], r, 1, -1L, 0L, 8));
+	write(pfd[1], "xy", 2);
+	checkn_("preadv2 NOWAIT pipe with data",
+		syscall(SYS_preadv2, pfd[0], r, 1, -1L, 0L, 8));
 	check("pwritev read end", pwritev(pfd[0], w, 1, 0));
 	close(pfd[0]);
 	close(pfd[1]);
