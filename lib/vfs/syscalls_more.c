@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * More descriptor calls: flock, fallocate, sendfile, copy_file_range,
- * readahead, sync_file_range. The checks and their order are Linux's.
- * sendfile and copy_file_range copy through a kernel buffer with the
- * files' read and write ops (no splice): a short write ends the copy
- * with what was written, and positions move by what was written.
+ * splice, vmsplice, readahead, sync_file_range. The checks and their
+ * order are Linux's. The copying calls go through a kernel buffer with
+ * the files' read and write ops (no page moving): a short write ends
+ * the copy with what was written, and positions move by what was
+ * written (bytes read from a pipe and not written are lost). tee is
+ * not here (it would need a pipe's buffer without consuming it).
  *
  * Interface: SYSCALL() registrations only.
  */
@@ -189,6 +191,116 @@ static long sys_copy_file_range(long ifd, long ioff, long ofd, long ooff,
 	return r;
 }
 SYSCALL(copy_file_range, "dpdpux", sys_copy_file_range);
+
+#define SPLICE_F_NONBLOCK	0x02
+#define SPLICE_F_ALL		0x0f
+
+static bool is_pipe(struct file *f)
+{
+	return S_ISFIFO(f->f_inode->i_mode);
+}
+
+/* SPLICE_F_NONBLOCK: the pipe ends of this call do not block. */
+static unsigned int nonblock_on(struct file *f, long flags)
+{
+	unsigned int saved = f->f_flags;
+
+	if ((flags & SPLICE_F_NONBLOCK) && is_pipe(f))
+		f->f_flags |= O_NONBLOCK;
+	return saved;
+}
+
+static long splice_check(struct file *in, loff_t *ioff, struct file *out,
+			 loff_t *ooff)
+{
+	if (!(in->f_mode & FMODE_READ) || !(out->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (!is_pipe(in) && !is_pipe(out))
+		return -EINVAL;
+	if (is_pipe(in) && is_pipe(out) && in->private_data ==
+	    out->private_data)
+		return -EINVAL;		/* one pipe's two ends */
+	if ((ioff && (is_pipe(in) || !(in->f_mode & FMODE_LSEEK))) ||
+	    (ooff && (is_pipe(out) || !(out->f_mode & FMODE_LSEEK))))
+		return -ESPIPE;
+	if (out->f_flags & O_APPEND)
+		return -EINVAL;
+	if ((ioff && *ioff < 0) || (ooff && *ooff < 0))
+		return -EINVAL;
+	return 0;
+}
+
+static long sys_splice(long ifd, long ioffp, long ofd, long ooffp, long len,
+		       long flags)
+{
+	struct file *in, *out;
+	unsigned int isave, osave;
+	long r;
+
+	if (flags & ~(long)SPLICE_F_ALL)
+		return -EINVAL;
+	in = fget((int)ifd);
+	out = fget((int)ofd);
+	r = in && out ? splice_check(in, (loff_t *)ioffp, out,
+				     (loff_t *)ooffp) : -EBADF;
+	if (!r && len) {
+		isave = nonblock_on(in, flags);
+		osave = nonblock_on(out, flags);
+		r = copy_range(in, (loff_t *)ioffp, out, (loff_t *)ooffp,
+			       MIN((size_t)len, (size_t)MAX_RW_COUNT));
+		in->f_flags = isave;
+		out->f_flags = osave;
+	}
+	fput(in);
+	fput(out);
+	return r;
+}
+SYSCALL(splice, "dpdpux", sys_splice);
+
+struct iovec_k {
+	void *base;
+	unsigned long len;
+};
+
+/* vmsplice: user memory into a pipe (its write end), or out of it. */
+static long sys_vmsplice(long fd, long iov, long nr, long flags)
+{
+	const struct iovec_k *v = (const struct iovec_k *)iov;
+	struct file *f;
+	unsigned int saved;
+	long total = 0, n = 0;
+
+	if (flags & ~(long)SPLICE_F_ALL)
+		return -EINVAL;
+	f = fget((int)fd);
+	if (!f)
+		return -EBADF;
+	if (!is_pipe(f) || (f->f_mode & FMODE_PATH)) {
+		fput(f);
+		return -EBADF;
+	}
+	if (nr < 0 || nr > 1024) {
+		fput(f);
+		return -EINVAL;
+	}
+	saved = nonblock_on(f, flags);
+	for (long i = 0; i < nr; i++) {
+		if (!v[i].len)
+			continue;
+		n = (f->f_mode & FMODE_WRITE) ?
+		    vfs_write(f, v[i].base, v[i].len) :
+		    vfs_read(f, v[i].base, v[i].len);
+		if (n < 0)
+			break;
+		total += n;
+		if ((unsigned long)n < v[i].len)
+			break;
+	}
+	f->f_flags = saved;
+	fput(f);
+	return total ? total : (n < 0 ? n : 0);
+}
+SYSCALL(vmsplice, "dpdx", sys_vmsplice);
 
 /* Everything is in memory already: readahead checks and returns. */
 static long sys_readahead(long fd, long off, long count)

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <utime.h>
 
@@ -267,6 +268,55 @@ static void copy_range_cases(void)
 	unlink("cr_out");
 }
 
+static void splice_cases(void)
+{
+	int in = make_file("sp_in", 10000), out = open("sp_out", O_CREAT |
+							  O_RDWR | O_TRUNC,
+							  0644), pfd[2], qfd[2];
+	loff_t off = 5, ooff = 3;
+	char a[128] = { 0 }, b[128] = { 0 };
+	struct iovec v[2] = { { "vm", 2 }, { "splice", 6 } };
+	struct iovec rv[1] = { { a, sizeof(a) } };
+
+	pipe(pfd);
+	checkn("splice file to pipe", splice(in, &off, pfd[1], NULL, 100, 0));
+	printf("off %ld in pos %ld\n", (long)off, pos(in));
+	read(pfd[0], a, 100);
+	pread(in, b, 100, 5);
+	printf("pipe got the bytes: %d\n", !memcmp(a, b, 100));
+	write(pfd[1], "fifty", 5);
+	checkn("splice pipe to file", splice(pfd[0], NULL, out, &ooff, 1000, 0));
+	memset(a, 0, sizeof(a));
+	pread(out, a, 5, 3);
+	printf("file got: %s, ooff %ld\n", a, (long)ooff);
+	check("splice empty pipe nonblock", splice(pfd[0], NULL, out, NULL, 10,
+						   SPLICE_F_NONBLOCK));
+	check("splice file to file", splice(in, NULL, out, NULL, 10, 0));
+	off = 0;
+	check("splice offset on pipe", splice(pfd[0], &off, out, NULL, 10, 0));
+	check("splice one pipe", splice(pfd[0], NULL, pfd[1], NULL, 10, 0));
+	check("splice bad flags", splice(in, NULL, pfd[1], NULL, 10, 0x100));
+	checkn("vmsplice into pipe", vmsplice(pfd[1], v, 2, 0));
+	memset(a, 0, sizeof(a));
+	checkn("vmsplice out of pipe", vmsplice(pfd[0], rv, 1, 0));
+	printf("got %s\n", a);
+	check("vmsplice file", vmsplice(in, v, 1, 0));
+	pipe(qfd);
+	write(pfd[1], "p2p", 3);
+	checkn("splice pipe to pipe", splice(pfd[0], NULL, qfd[1], NULL, 64, 0));
+	memset(a, 0, sizeof(a));
+	read(qfd[0], a, 3);
+	printf("second pipe got %s\n", a);
+	close(qfd[0]);
+	close(qfd[1]);
+	close(pfd[0]);
+	close(pfd[1]);
+	close(in);
+	close(out);
+	unlink("sp_in");
+	unlink("sp_out");
+}
+
 static int count_dir(void)
 {
 	DIR *d = opendir(".");
@@ -413,6 +463,7 @@ int main(void)
 	fallocate_cases();
 	sendfile_cases();
 	copy_range_cases();
+	splice_cases();
 	memfd_tmpfile_cases();
 	time_cases();
 	return 0;
