@@ -14,7 +14,10 @@
  * where Linux would raise SIGBUS), and MAP_SHARED is refused with
  * -ENODEV and a log line: a copy could not show later writes.
  *
- * Interface: vfs_mmap_fd, generic_file_mmap (see <pith/vfs.h>).
+ * /dev/zero maps fresh zeroed pages (zero_mmap), as an anonymous mmap.
+ *
+ * Interface: vfs_mmap_fd, generic_file_mmap (see <pith/vfs.h>),
+ * zero_mmap (vfs_internal.h).
  */
 #include <pith/mm.h>
 #include <pith/printk.h>
@@ -80,6 +83,12 @@ void *generic_file_mmap(struct file *f, size_t len, loff_t off,
 	return p;
 }
 
+void *zero_mmap(struct file *f, size_t len, loff_t off, unsigned int vmprot,
+		int flags)
+{
+	return vm_map(len, vmprot, 0, "mmap /dev/zero");
+}
+
 static long mmap_file(struct file *f, size_t len, int prot, int flags,
 		      loff_t off)
 {
@@ -89,7 +98,9 @@ static long mmap_file(struct file *f, size_t len, int prot, int flags,
 	if (!len)
 		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
-	if (!len || (uint64_t)off + len < (uint64_t)off ||
+	if (!len)
+		return -ENOMEM;		/* the length wrapped */
+	if ((uint64_t)off + len < (uint64_t)off ||
 	    (uint64_t)off + len > (uint64_t)INT64_MAX)
 		return -EOVERFLOW;
 	if (type == MAP_SHARED_VALIDATE_K)

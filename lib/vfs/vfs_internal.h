@@ -104,6 +104,11 @@ struct statx_k {
 };
 void vfs_statx_fill(const struct kstat *st, struct statx_k *sx);
 
+/* mmap.c: the mmap op of /dev/zero (fresh zeroed pages, shared or not:
+ * one process). */
+void *zero_mmap(struct file *f, size_t len, loff_t off, unsigned int vmprot,
+		int flags);
+
 /* locks.c: flock(2). fput drops a closing file's lock. */
 extern struct list_head flock_list;
 void flock_release(struct file *f);

@@ -232,6 +232,15 @@ static void mmap_errors(void)
 	fd = open("/dev/null", O_RDWR);
 	map_err("/dev/null", mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0));
 	close(fd);
+	fd = open("/dev/zero", O_RDWR);
+	p = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	check("/dev/zero private", p == MAP_FAILED ? -1 : 0);
+	if (p != MAP_FAILED) {
+		printf("/dev/zero reads zero: %d\n", p[0] == 0 && p[PG + 7] == 0);
+		p[5] = 1;
+		munmap(p, 2 * PG);
+	}
+	close(fd);
 	unlink("errs");
 }
 
