@@ -5,8 +5,8 @@
  * order are Linux's. The copying calls go through a kernel buffer with
  * the files' read and write ops (no page moving): a short write ends
  * the copy with what was written, and positions move by what was
- * written (bytes read from a pipe and not written are lost). tee is
- * not here (it would need a pipe's buffer without consuming it).
+ * written (bytes read from a pipe and not written are lost). tee is in
+ * tee.c.
  *
  * Interface: SYSCALL() registrations only.
  */
