@@ -3,12 +3,18 @@
  * POSIX figures, the same program on Linux and on Pith: median ns of
  * pthread_create+pthread_join, an uncontended mutex lock+unlock, a futex
  * ping-pong between two threads (through a mutex and condition variable
- * hand-off), and a trivial system call (getppid).
+ * hand-off), a trivial system call (getppid), and file calls in the
+ * current directory (Linux: tmpfs; Pith: ramfs): open+close, stat, a
+ * 4 KiB pread and a 4 KiB pwrite of a cached file.
  * Output: "figure NAME NS" lines.
+ * Usage: pbench [DIR] (chdir there first); pbench exit (boot only).
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,10 +64,66 @@ static void *ponger(void *arg)
 	return NULL;
 }
 
-int main(void)
+/* Each sample: 1000 calls of the same kind, ns per call. */
+static void file_figures(void)
+{
+	static char buf[4096];
+	long long s[N];
+	struct stat st;
+	int fd = open("pbench.dat", O_CREAT | O_RDWR | O_TRUNC, 0644);
+
+	memset(buf, 'x', sizeof(buf));
+	if (fd < 0 || pwrite(fd, buf, sizeof(buf), 0) != sizeof(buf)) {
+		perror("pbench.dat");
+		exit(1);
+	}
+	for (int i = 0; i < N; i++) {
+		long long t0 = now();
+
+		for (int k = 0; k < 1000; k++)
+			close(open("pbench.dat", O_RDONLY));
+		s[i] = (now() - t0) / 1000;
+	}
+	report("file_open_close", s);
+	for (int i = 0; i < N; i++) {
+		long long t0 = now();
+
+		for (int k = 0; k < 1000; k++)
+			stat("pbench.dat", &st);
+		s[i] = (now() - t0) / 1000;
+	}
+	report("file_stat", s);
+	for (int i = 0; i < N; i++) {
+		long long t0 = now();
+
+		for (int k = 0; k < 1000; k++)
+			pread(fd, buf, sizeof(buf), 0);
+		s[i] = (now() - t0) / 1000;
+	}
+	report("file_read_4k", s);
+	for (int i = 0; i < N; i++) {
+		long long t0 = now();
+
+		for (int k = 0; k < 1000; k++)
+			pwrite(fd, buf, sizeof(buf), 0);
+		s[i] = (now() - t0) / 1000;
+	}
+	report("file_write_4k", s);
+	close(fd);
+	unlink("pbench.dat");
+}
+
+int main(int argc, char **argv)
 {
 	long long s[N];
 	pthread_t t;
+
+	if (argc > 1 && !strcmp(argv[1], "exit"))
+		return 0;
+	if (argc > 1 && chdir(argv[1])) {
+		perror(argv[1]);
+		return 1;
+	}
 
 	for (int i = 0; i < N; i++) {
 		long long t0 = now();
@@ -106,5 +168,6 @@ int main(void)
 	pthread_mutex_unlock(&m);
 	pthread_join(t, NULL);
 	report("futex_pingpong_handoff", s);
+	file_figures();
 	return 0;
 }

@@ -208,6 +208,11 @@ static int ext2v_setattr(struct dentry *d, struct iattr *ia)
 			err = ext2_setattr(ip, valid, (uint16_t)ia->ia_mode,
 					   (uint32_t)ia->ia_atime.tv_sec,
 					   (uint32_t)ia->ia_mtime.tv_sec);
+		if (!err && (ia->ia_valid & (ATTR_UID | ATTR_GID)))
+			err = ext2_chown(ip, ia->ia_valid & ATTR_UID ?
+					 ia->ia_uid : (uint32_t)-1,
+					 ia->ia_valid & ATTR_GID ?
+					 ia->ia_gid : (uint32_t)-1);
 		ext2v_refresh(inode);
 	}
 	ext2v_unlock();
@@ -301,6 +306,7 @@ const struct file_operations ext2v_file_fops = {
 	.llseek = generic_file_llseek,
 	.fsync = ext2v_fsync,
 	.open = ext2v_open,
+	.mmap = generic_file_mmap,
 };
 
 struct ext2v_dirctx {

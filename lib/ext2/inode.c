@@ -184,9 +184,12 @@ static void ext2_evict(struct ext2_inode *ip)
 		memset(ip->d.i_block, 0, sizeof(ip->d.i_block));
 	else if (ext2_free_blocks_from(ip, 0))
 		return;		/* corrupt: leave the inode allocated */
-	/* A zero dtime means "in use" to e2fsck: a guest without a wall
-	 * clock (1970) must still mark the inode deleted. */
-	ip->d.i_dtime = ext2_now() ?: 1;
+	/* A zero dtime means "in use" to e2fsck, and one below the inode
+	 * count looks like an orphan-list link: a guest without a wall
+	 * clock (1970) uses the last write time of the file system. */
+	ip->d.i_dtime = ext2_now();
+	if (ip->d.i_dtime < fs->sb.s_inodes_count)
+		ip->d.i_dtime = MAX(fs->sb.s_wtime, fs->sb.s_inodes_count);
 	ip->d.i_size = ip->d.i_size_high = 0;
 	if (ext2_write_inode(ip))
 		return;
@@ -235,6 +238,23 @@ int ext2_setattr(struct ext2_inode *ip, unsigned int valid, uint16_t mode,
 		ip->d.i_atime = atime;
 	if (valid & EXT2_ATTR_MTIME)
 		ip->d.i_mtime = mtime;
+	ext2_touch(ip, false);
+	return ext2_write_inode(ip);
+}
+
+/* chown: (uint32_t)-1 keeps a field; both halves of the 32-bit ids. */
+int ext2_chown(struct ext2_inode *ip, uint32_t uid, uint32_t gid)
+{
+	if (ip->fs->read_only)
+		return -EROFS;
+	if (uid != (uint32_t)-1) {
+		ip->d.i_uid = (uint16_t)uid;
+		ip->d.i_uid_high = (uint16_t)(uid >> 16);
+	}
+	if (gid != (uint32_t)-1) {
+		ip->d.i_gid = (uint16_t)gid;
+		ip->d.i_gid_high = (uint16_t)(gid >> 16);
+	}
 	ext2_touch(ip, false);
 	return ext2_write_inode(ip);
 }

@@ -17,6 +17,11 @@
  * vm_protect changes the page tables only; a region remembers the
  * protection it was mapped with.
  *
+ * vm_map_pages maps pages that belong to someone else (a file's pages,
+ * for MAP_SHARED): such a region keeps no page list but a vm_backing,
+ * which counts the pages still mapped (across the pieces of a split) and
+ * is released when the last one goes. Nothing is freed here.
+ *
  * Field legend: [I] changed only with interrupts disabled (the fault
  * handler reads the region list).
  * TODO(lib/lock): a mutex around map/unmap/protect once threads preempt.
@@ -33,6 +38,7 @@ struct vm_region {
 	uintptr_t start, end;		/* [I] mapped part; guard below */
 	unsigned int prot, flags;
 	struct list_head pages;		/* backing pages, by address */
+	struct vm_backing *backing;	/* not NULL: pages are not ours */
 	char owner[VM_OWNER_LEN];
 };
 
@@ -105,11 +111,26 @@ static bool vm_reserve(struct vm_region *r, size_t len)
 	return start != 0;
 }
 
+/* Unmap borrowed pages in [lo, hi); release the backing after its last. */
+static void vm_release_borrowed(struct vm_backing *b, uintptr_t lo,
+				uintptr_t hi)
+{
+	for (uintptr_t va = lo; va < hi; va += PAGE_SIZE)
+		arch_unmap_page(va);
+	b->mapped -= (hi - lo) / PAGE_SIZE;
+	if (!b->mapped && b->release)
+		b->release(b);
+}
+
 /* Unmap and free the backing pages of r in [lo, hi). */
 static void vm_release_pages(struct vm_region *r, uintptr_t lo, uintptr_t hi)
 {
 	struct page *page, *tmp;
 
+	if (r->backing) {
+		vm_release_borrowed(r->backing, lo, hi);
+		return;
+	}
 	list_for_each_entry_safe(page, tmp, &r->pages, lru) {
 		if (page->index >= hi)
 			break;
@@ -184,6 +205,50 @@ void *vm_map(size_t len, unsigned int prot, unsigned int flags,
 	return (void *)r->start;
 }
 
+void *vm_map_pages(size_t len, unsigned int prot, const uintptr_t *pa,
+		   struct vm_backing *b, const char *owner)
+{
+	struct vm_region *r;
+
+	if (!len || len > VM_WINDOW_END - VM_WINDOW_START - 2 * PAGE_SIZE ||
+	    (prot & ~VM_PROT_ALL) || !b)
+		return ERR_PTR(-EINVAL);
+	len = ALIGN_UP(len, PAGE_SIZE);
+	r = vm_region_new();
+	if (!r)
+		return ERR_PTR(-ENOMEM);
+	r->prot = prot;
+	vm_set_owner(r, owner);
+	if (!vm_reserve(r, len)) {
+		kmem_cache_free(vm.cache, r);
+		return ERR_PTR(-ENOMEM);
+	}
+	for (size_t i = 0; i < len / PAGE_SIZE; i++) {
+		int err = arch_map_page(r->start + i * PAGE_SIZE, pa[i], prot);
+
+		if (err) {
+			while (i--)
+				arch_unmap_page(r->start + i * PAGE_SIZE);
+			vm_remove(r);
+			return ERR_PTR(err);
+		}
+	}
+	b->mapped = len / PAGE_SIZE;
+	r->backing = b;
+	return (void *)r->start;
+}
+
+bool vm_is_borrowed(const void *addr)
+{
+	uintptr_t a = (uintptr_t)addr;
+	struct vm_region *r;
+
+	list_for_each_entry(r, &vm.regions, node)
+		if (a >= r->start && a < r->end)
+			return r->backing != NULL;
+	return false;
+}
+
 /* Move r's pages at and above va to n, keeping their order. */
 static void vm_split_pages(struct vm_region *r, struct vm_region *n,
 			   uintptr_t va)
@@ -216,6 +281,7 @@ static void vm_cut(struct vm_region *r, uintptr_t lo, uintptr_t hi,
 		*spare = NULL;
 		n->prot = r->prot;
 		n->flags = r->flags;
+		n->backing = r->backing;
 		__builtin_memcpy(n->owner, r->owner, VM_OWNER_LEN);
 		vm_split_pages(r, n, hi);
 	}
@@ -269,8 +335,9 @@ int vm_unmap(void *addr, size_t len)
 	return 0;
 }
 
-/* Is every page of [a, b) in some region? */
-static bool vm_covered(uintptr_t a, uintptr_t b)
+/* Is every page of [a, b) in some region (allowing prot)? 0, -ENOMEM
+ * or -EACCES. */
+static int vm_covered(uintptr_t a, uintptr_t b, unsigned int prot)
 {
 	struct vm_region *r;
 
@@ -278,25 +345,28 @@ static bool vm_covered(uintptr_t a, uintptr_t b)
 		if (r->end <= a)
 			continue;
 		if (r->start > a)
-			return false;
+			return -ENOMEM;
+		if (r->backing && (prot & ~r->backing->maxprot))
+			return -EACCES;
 		a = r->end;
 		if (a >= b)
-			return true;
+			return 0;
 	}
-	return false;
+	return -ENOMEM;
 }
 
 int vm_protect(void *addr, size_t len, unsigned int prot)
 {
 	uintptr_t a = (uintptr_t)addr, b;
+	int err;
 
 	if (!vm_range_ok(a, len, &b) || (prot & ~VM_PROT_ALL))
 		return -EINVAL;
-	if (!vm_covered(a, b))
-		return -ENOMEM;
+	err = vm_covered(a, b, prot);
+	if (err)
+		return err;
 	for (uintptr_t va = a; va < b; va += PAGE_SIZE) {
-		int err = arch_protect_page(va, prot);
-
+		err = arch_protect_page(va, prot);
 		if (err)
 			return err;
 	}

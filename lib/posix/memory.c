@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Memory calls on lib/mm's VM regions: mmap (anonymous, private or
- * shared: one process, so the same), munmap (also partial), mprotect,
+ * shared: one process, so the same; files through lib/vfs's
+ * vfs_mmap_fd), munmap (also partial), mprotect,
  * mremap, madvise (advice only), and brk, which always refuses to move:
  * musl's malloc then takes its memory from mmap, as it does on Linux when
  * brk fails. Regions come zeroed with an unmapped guard page below.
@@ -12,6 +13,7 @@
 #include <pith/paging.h>
 #include <pith/string.h>
 #include <pith/syscall.h>
+#include <pith/vfs.h>
 
 #define PROT_READ	0x1
 #define PROT_WRITE	0x2
@@ -37,11 +39,15 @@ static long sys_mmap(long addr, long len, long prot, long flags, long fd,
 {
 	void *p;
 
-	if (len <= 0 || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
-	    !(flags & (MAP_SHARED | MAP_PRIVATE)))
+	if (off & (PAGE_SIZE - 1))
+		return -EINVAL;		/* Linux checks this first */
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS))
-		return -ENODEV;		/* file mappings come with lib/vfs */
+		return vfs_mmap_fd((int)fd, (size_t)len, (int)prot, (int)flags,
+				   off);
+	if (len <= 0 || !(flags & (MAP_SHARED | MAP_PRIVATE)))
+		return -EINVAL;
 	if (flags & MAP_FIXED)
 		return -ENOMEM;		/* we choose every address */
 	p = vm_map(ALIGN_UP((size_t)len, PAGE_SIZE), vmprot(prot),
@@ -88,6 +94,8 @@ static long sys_mremap(long old, long old_len, long new_len, long flags,
 	}
 	if (!(flags & MREMAP_MAYMOVE))
 		return -ENOMEM;		/* growing in place is not offered */
+	if (vm_is_borrowed((void *)old))
+		return -EINVAL;		/* a copy would stop sharing the file */
 	p = vm_map(n, VM_READ | VM_WRITE, 0, "mmap");
 	if (IS_ERR_OR_NULL(p))
 		return -ENOMEM;
@@ -110,15 +118,39 @@ static long sys_brk(long addr)
 SYSCALL(brk, "p", sys_brk);
 
 /* The rest of the memory calls: advice and locking are no-ops (nothing
- * is ever paged out), msync has nothing to write back (no file mappings
- * yet), mincore says every page of a region is resident. */
+ * is ever paged out), msync has nothing to write back (shared file
+ * mappings are ramfs's own pages; ext2 refuses MAP_SHARED), mincore says
+ * every page of a region is resident. */
 static long sys_zero_mem(long a, long b)
 {
 	return a & (PAGE_SIZE - 1) ? -EINVAL : 0;
 }
 SYSCALL(mlock, "px", sys_zero_mem);
 SYSCALL(munlock, "px", sys_zero_mem);
-SYSCALL(msync, "pxx", sys_zero_mem);
+
+#define MLOCK_ONFAULT	1
+
+static long sys_mlock2(long addr, long len, long flags)
+{
+	if (flags & ~(long)MLOCK_ONFAULT)
+		return -EINVAL;
+	return sys_zero_mem(addr, len);
+}
+SYSCALL(mlock2, "pxx", sys_mlock2);
+
+#define MS_ASYNC	1
+#define MS_INVALIDATE	2
+#define MS_SYNC		4
+
+static long sys_msync(long addr, long len, long flags)
+{
+	if ((addr & (PAGE_SIZE - 1)) ||
+	    (flags & ~(long)(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	return 0;
+}
+SYSCALL(msync, "pxx", sys_msync);
 
 static long sys_mlockall(long flags)
 {

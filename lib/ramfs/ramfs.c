@@ -73,12 +73,16 @@ static void ramfs_page_free(void *p)
 }
 
 /* Free every page from index 'from' on. */
-static void ramfs_trim(struct inode *inode, unsigned long from)
+void ramfs_trim(struct inode *inode, unsigned long from)
 {
 	struct ramfs_data *rd = inode->i_private;
 
 	if (!rd)
 		return;
+	if (rd->mmaps) {
+		ramfs_zero_from(rd, from);
+		return;
+	}
 	for (unsigned long i = from; i < rd->cap; i++) {
 		if (rd->pages[i]) {
 			ramfs_page_free(rd->pages[i]);

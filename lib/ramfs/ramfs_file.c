@@ -10,8 +10,7 @@
 #include <pith/vfs.h>
 #include "ramfs_internal.h"
 
-/* Make room for page index idx in pages[]; false when out of memory. */
-static bool ramfs_reserve(struct ramfs_data *rd, unsigned long idx)
+bool ramfs_reserve(struct ramfs_data *rd, unsigned long idx)
 {
 	unsigned long cap = rd->cap ? rd->cap : 4;
 	void **p;
@@ -103,4 +102,6 @@ const struct file_operations ramfs_file_fops = {
 	.write = ramfs_write,
 	.llseek = generic_file_llseek,
 	.fsync = ramfs_fsync,
+	.mmap = ramfs_mmap,
+	.fallocate = ramfs_fallocate,
 };

@@ -200,7 +200,10 @@ static long random_read(struct file *f, void *buf, size_t len, loff_t *pos)
 		.poll = always_ready,					\
 	}
 DEV_FOPS(null_fops, null_read, null_write);
-DEV_FOPS(zero_fops, zero_read, null_write);
+static const struct file_operations zero_fops = {
+	.read = zero_read, .write = null_write, .llseek = dev_llseek,
+	.poll = always_ready, .mmap = zero_mmap,
+};
 DEV_FOPS(full_fops, zero_read, full_write);
 DEV_FOPS(random_fops, random_read, null_write);
 

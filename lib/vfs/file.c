@@ -83,6 +83,7 @@ void fput(struct file *f)
 		return;
 	if (!list_empty(&f->f_ep_links))
 		eventpoll_release(f);
+	locks_remove_file(f);
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->f_inode, f);
 	if (f->f_path.dentry)

@@ -7,6 +7,7 @@
  *
  * Interface: initrd_unpack(buf, size) -> entries unpacked, or -errno.
  */
+#include <pith/clock.h>
 #include <pith/mm.h>
 #include <pith/printk.h>
 #include <pith/string.h>
@@ -72,6 +73,7 @@ int initrd_unpack(const void *buf, size_t size)
 {
 	struct cpio_entry e;
 	size_t off = 0;
+	uint64_t t0 = clock_ns();
 	char *path = kmalloc(PATH_MAX_K, GFP_KERNEL);
 	int n = 0, r;
 
@@ -96,7 +98,8 @@ int initrd_unpack(const void *buf, size_t size)
 		pr_err("initrd: entry '%s' at offset %zu: %s; stopping after %d entries\n",
 		       e.name ? e.name : "?", e.offset, e.why, n);
 	else if (!r)
-		pr_info("initrd: %d entries unpacked (%zu bytes)\n", n, size);
+		pr_info("initrd: %d entries unpacked (%zu bytes) in %lu us\n",
+			n, size, (unsigned long)((clock_ns() - t0) / 1000));
 	kfree(path);
 	return r < 0 ? r : n;
 }

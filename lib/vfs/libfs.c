@@ -83,6 +83,10 @@ int simple_setattr(struct dentry *d, struct iattr *ia)
 	if (ia->ia_valid & ATTR_MODE)
 		inode->i_mode = (inode->i_mode & S_IFMT) |
 				(ia->ia_mode & S_IALLUGO);
+	if (ia->ia_valid & ATTR_UID)
+		inode->i_uid = ia->ia_uid;
+	if (ia->ia_valid & ATTR_GID)
+		inode->i_gid = ia->ia_gid;
 	if (ia->ia_valid & ATTR_ATIME)
 		inode->i_atime = ia->ia_atime;
 	if (ia->ia_valid & ATTR_MTIME)

@@ -113,8 +113,7 @@ static int may_open(struct inode *inode, int flags)
 	return 0;
 }
 
-static int do_open(struct path *path, int flags, bool created,
-		   struct file **out)
+int do_open(struct path *path, int flags, bool created, struct file **out)
 {
 	struct inode *inode = path->dentry->d_inode;
 	const struct file_operations *fops = inode->i_fop;
@@ -153,8 +152,8 @@ int vfs_open(int dirfd, const char *name, int flags, umode_t mode,
 	unsigned int lf = 0;
 	int err;
 
-	if ((flags & O_TMPFILE) == O_TMPFILE)
-		return -EOPNOTSUPP;
+	if (flags & (O_TMPFILE & ~O_DIRECTORY))
+		return vfs_open_tmpfile(dirfd, name, flags, mode, out);
 	if (flags & O_CREAT) {
 		err = open_last(dirfd, name, flags, mode, &nd);
 	} else {

@@ -163,8 +163,9 @@ SYSCALL(access, "sd", sys_access);
 
 static long sys_mkdirat(long dirfd, long name, long mode)
 {
+	/* Linux: set-user/group-ID bits of mkdir's mode are ignored. */
 	return vfs_mkdir((int)dirfd, (const char *)name,
-			 (umode_t)mode & ~cur_umask);
+			 (umode_t)mode & (0777 | S_ISVTX) & ~cur_umask);
 }
 SYSCALL(mkdirat, "dso", sys_mkdirat);
 
@@ -369,6 +370,33 @@ static long sys_fchmod(long fd, long mode)
 }
 SYSCALL(fchmod, "do", sys_fchmod);
 
+/*
+ * path_lookupat, except that with LOOKUP_EMPTY an empty name means the
+ * file dirfd itself, whatever its type (the walk only starts at
+ * directories): futimens, fchownat(AT_EMPTY_PATH).
+ */
+static int empty_path_lookup(long dirfd, const char *name,
+			     unsigned int lookup, struct nameidata *nd)
+{
+	struct file *f;
+
+	if (!name && dirfd == AT_FDCWD)
+		return -EFAULT;
+	if (!(lookup & LOOKUP_EMPTY) || (name && *name) || dirfd == AT_FDCWD)
+		return path_lookupat((int)dirfd, name ? name : "", lookup, nd);
+	f = fget((int)dirfd);
+	if (!f)
+		return -EBADF;
+	*nd = (struct nameidata){ .path = f->f_path };
+	if (!nd->path.dentry) {
+		fput(f);
+		return -EBADF;
+	}
+	path_get(&nd->path);
+	fput(f);
+	return 0;
+}
+
 static bool set_time(const struct timespec_k *ts, struct timespec_k *out,
 		     int *err)
 {
@@ -403,11 +431,11 @@ static long sys_utimensat(long dirfd, long name, long times, long flags)
 		ia.ia_valid |= ATTR_MTIME;
 	if (err)
 		return err;
-	if (!name)		/* futimens: the fd itself */
-		name = (long)"";
-	err = path_lookupat((int)dirfd, (const char *)name,
-			    (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
-			    LOOKUP_EMPTY, &nd);
+	/* A NULL name (futimens) is the fd itself. */
+	err = empty_path_lookup(dirfd, (const char *)name,
+				(flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+				(!name || (flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0),
+				&nd);
 	if (err)
 		return err;
 	err = vfs_setattr(nd.path.dentry, &ia);
@@ -415,6 +443,47 @@ static long sys_utimensat(long dirfd, long name, long times, long flags)
 	return err;
 }
 SYSCALL(utimensat, "dspx", sys_utimensat);
+
+/* The older time setters, in seconds (utime) or microseconds. */
+struct timeval_k {
+	int64_t tv_sec;
+	long tv_usec;
+};
+
+static long sys_futimesat(long dirfd, long name, long tv)
+{
+	const struct timeval_k *t = (const struct timeval_k *)tv;
+	struct timespec_k ts[2];
+
+	if (!t)
+		return sys_utimensat(dirfd, name, 0, 0);
+	for (int i = 0; i < 2; i++) {
+		if (t[i].tv_usec < 0 || t[i].tv_usec >= 1000000)
+			return -EINVAL;
+		ts[i] = (struct timespec_k){ t[i].tv_sec, t[i].tv_usec * 1000 };
+	}
+	return sys_utimensat(dirfd, name, (long)ts, 0);
+}
+SYSCALL(futimesat, "dsp", sys_futimesat);
+
+static long sys_utimes(long name, long tv)
+{
+	return sys_futimesat(AT_FDCWD, name, tv);
+}
+SYSCALL(utimes, "sp", sys_utimes);
+
+static long sys_utime(long name, long buf)
+{
+	const int64_t *u = (const int64_t *)buf;	/* actime, modtime */
+	struct timespec_k ts[2];
+
+	if (!u)
+		return sys_utimensat(AT_FDCWD, name, 0, 0);
+	ts[0] = (struct timespec_k){ u[0], 0 };
+	ts[1] = (struct timespec_k){ u[1], 0 };
+	return sys_utimensat(AT_FDCWD, name, (long)ts, 0);
+}
+SYSCALL(utime, "sp", sys_utime);
 
 static long sys_mount(long src, long target, long type, long flags,
 		      long data)
@@ -432,3 +501,102 @@ static long sys_umount2(long target, long flags)
 	return vfs_umount((const char *)target);
 }
 SYSCALL(umount2, "sx", sys_umount2);
+
+#define AT_NO_AUTOMOUNT		0x800
+#define AT_STATX_SYNC_TYPE	0x6000
+#define STATX_RESERVED		0x80000000u
+
+/* The kstat of dirfd itself (AT_EMPTY_PATH with ""), or of a name. */
+static int stat_at(long dirfd, const char *name, long flags,
+		   struct kstat *st)
+{
+	if ((flags & AT_EMPTY_PATH) && (!name || !*name)) {
+		struct file *f;
+		int r;
+
+		if (dirfd == AT_FDCWD)
+			return vfs_stat(AT_FDCWD, ".", 0, st);
+		f = fget((int)dirfd);
+		if (!f)
+			return -EBADF;
+		r = vfs_fstat(f, st);
+		fput(f);
+		return r;
+	}
+	if (!name)
+		return -EFAULT;
+	return vfs_stat((int)dirfd, name, (int)(flags & AT_SYMLINK_NOFOLLOW),
+			st);
+}
+
+/* statx: every basic field whatever the mask asks (Linux may return
+ * more than asked); no birth time. */
+static long sys_statx(long dirfd, long name, long flags, long mask, long buf)
+{
+	struct kstat st;
+	int err;
+
+	if (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH |
+			    AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
+		return -EINVAL;
+	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
+		return -EINVAL;
+	if ((unsigned long)mask & STATX_RESERVED)
+		return -EINVAL;
+	err = stat_at(dirfd, (const char *)name, flags, &st);
+	if (err)
+		return err;
+	vfs_statx_fill(&st, (struct statx_k *)buf);
+	return 0;
+}
+SYSCALL(statx, "dsxxp", sys_statx);
+
+static long chown_at(long dirfd, const char *name, long uid, long gid,
+		     unsigned int lookup)
+{
+	struct nameidata nd;
+	int err = empty_path_lookup(dirfd, name, lookup, &nd);
+
+	if (err)
+		return err;
+	err = vfs_chown(nd.path.dentry, (uint32_t)uid, (uint32_t)gid);
+	nd_release(&nd);
+	return err;
+}
+
+static long sys_fchownat(long dirfd, long name, long uid, long gid,
+			 long flags)
+{
+	if (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	return chown_at(dirfd, (const char *)name, uid, gid,
+			(flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+			(flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0));
+}
+SYSCALL(fchownat, "dsddx", sys_fchownat);
+
+static long sys_chown(long name, long uid, long gid)
+{
+	return chown_at(AT_FDCWD, (const char *)name, uid, gid, LOOKUP_FOLLOW);
+}
+SYSCALL(chown, "sdd", sys_chown);
+
+static long sys_lchown(long name, long uid, long gid)
+{
+	return chown_at(AT_FDCWD, (const char *)name, uid, gid, 0);
+}
+SYSCALL(lchown, "sdd", sys_lchown);
+
+static long sys_fchown(long fd, long uid, long gid)
+{
+	struct file *f = fget((int)fd);
+	int err = -EBADF;
+
+	if (!f)
+		return -EBADF;
+	if (f->f_path.dentry && !(f->f_mode & FMODE_PATH))
+		err = vfs_chown(f->f_path.dentry, (uint32_t)uid, (uint32_t)gid);
+	fput(f);
+	return err;
+}
+SYSCALL(fchown, "ddd", sys_fchown);

@@ -80,17 +80,11 @@ static long sys_pwrite64(long fd, long buf, long len, long pos)
 SYSCALL(pwrite64, "dbud", sys_pwrite64);
 
 /* readv/writev: one call per vector entry; stop at a short transfer. */
-static long do_iov(long fd, long iov, long cnt, bool wr)
+static long iov_loop(struct file *f, const struct iovec_k *v, long cnt,
+		     bool wr)
 {
-	const struct iovec_k *v = (const struct iovec_k *)iov;
-	struct file *f;
 	long total = 0, n = 0;
 
-	if (cnt < 0 || cnt > IOV_MAX)
-		return -EINVAL;
-	f = fget((int)fd);
-	if (!f)
-		return -EBADF;
 	for (long i = 0; i < cnt; i++) {
 		if (!v[i].len)
 			continue;
@@ -102,8 +96,22 @@ static long do_iov(long fd, long iov, long cnt, bool wr)
 		if ((unsigned long)n < v[i].len)
 			break;
 	}
-	fput(f);
 	return total ? total : (n < 0 ? n : 0);
+}
+
+static long do_iov(long fd, long iov, long cnt, bool wr)
+{
+	struct file *f;
+	long r;
+
+	if (cnt < 0 || cnt > IOV_MAX)
+		return -EINVAL;
+	f = fget((int)fd);
+	if (!f)
+		return -EBADF;
+	r = iov_loop(f, (const struct iovec_k *)iov, cnt, wr);
+	fput(f);
+	return r;
 }
 
 static long sys_readv(long fd, long iov, long cnt)
@@ -117,6 +125,136 @@ static long sys_writev(long fd, long iov, long cnt)
 	return do_iov(fd, iov, cnt, true);
 }
 SYSCALL(writev, "dpd", sys_writev);
+
+#define RWF_HIPRI	0x01
+#define RWF_DSYNC	0x02
+#define RWF_SYNC	0x04
+#define RWF_NOWAIT	0x08
+#define RWF_APPEND	0x10
+
+/* The iovec total must fit in a ssize_t, as Linux checks up front. */
+static long iov_check(const struct iovec_k *v, long cnt)
+{
+	unsigned long total = 0;
+
+	if (cnt < 0 || cnt > IOV_MAX)
+		return -EINVAL;
+	for (long i = 0; i < cnt; i++) {
+		if (v[i].len > (unsigned long)INT64_MAX - total)
+			return -EINVAL;
+		total += v[i].len;
+	}
+	return 0;
+}
+
+/* preadv/pwritev: each vector at the running position; the file offset
+ * stays where it was. Stop at a short transfer. */
+static long do_iov_at(struct file *f, const struct iovec_k *v, long cnt,
+		      loff_t pos, bool wr)
+{
+	long total = 0, n = 0;
+
+	if (!(f->f_mode & FMODE_LSEEK))
+		return -ESPIPE;
+	if (!(f->f_mode & (wr ? FMODE_WRITE : FMODE_READ)))
+		return -EBADF;
+	if (pos < 0)
+		return -EINVAL;
+	for (long i = 0; i < cnt; i++) {
+		if (!v[i].len)
+			continue;
+		n = wr ? vfs_pwrite(f, v[i].base, v[i].len, pos + total)
+		       : vfs_pread(f, v[i].base, v[i].len, pos + total);
+		if (n < 0)
+			break;
+		total += n;
+		if ((unsigned long)n < v[i].len)
+			break;
+	}
+	return total ? total : (n < 0 ? n : 0);
+}
+
+/*
+ * preadv2/pwritev2 flags: RWF_HIPRI is a hint, RWF_DSYNC/RWF_SYNC sync
+ * the file after a write, RWF_APPEND writes at the end, RWF_NOWAIT makes
+ * this one call non-blocking (regular files never wait here); other
+ * bits are -EOPNOTSUPP as on Linux. pos -1: the file offset, as
+ * readv/writev.
+ */
+static long iov2_file(struct file *f, const struct iovec_k *v, long cnt,
+		      loff_t pos, long flags, bool wr)
+{
+	unsigned int saved = f->f_flags;
+	long r;
+
+	if (flags & RWF_NOWAIT)
+		f->f_flags |= O_NONBLOCK;	/* this call only */
+	if (wr && (flags & RWF_APPEND) && (f->f_mode & FMODE_WRITE)) {
+		if (pos == -1)
+			f->f_pos = f->f_inode->i_size;
+		else
+			pos = f->f_inode->i_size;
+	}
+	r = pos == -1 ? iov_loop(f, v, cnt, wr) : do_iov_at(f, v, cnt, pos, wr);
+	if (flags & RWF_NOWAIT)
+		f->f_flags = (f->f_flags & ~(unsigned int)O_NONBLOCK) |
+			     (saved & O_NONBLOCK);
+	if (r > 0 && wr && (flags & (RWF_DSYNC | RWF_SYNC)) && f->f_op &&
+	    f->f_op->fsync) {
+		int err = f->f_op->fsync(f, !(flags & RWF_SYNC));
+
+		if (err)
+			r = err;
+	}
+	return r;
+}
+
+static long do_iov2(long fd, long iov, long cnt, long pos, long flags,
+		    bool wr)
+{
+	const struct iovec_k *v = (const struct iovec_k *)iov;
+	struct file *f;
+	long r = iov_check(v, cnt);
+
+	if (r)
+		return r;
+	if (flags & ~(long)(RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT |
+			    RWF_APPEND))
+		return -EOPNOTSUPP;
+	f = fget((int)fd);
+	if (!f)
+		return -EBADF;
+	r = iov2_file(f, v, cnt, pos, flags, wr);
+	fput(f);
+	return r;
+}
+
+static long sys_preadv(long fd, long iov, long cnt, long pos)
+{
+	return pos == -1 ? -EINVAL : do_iov2(fd, iov, cnt, pos, 0, false);
+}
+SYSCALL(preadv, "dpdd", sys_preadv);
+
+static long sys_pwritev(long fd, long iov, long cnt, long pos)
+{
+	return pos == -1 ? -EINVAL : do_iov2(fd, iov, cnt, pos, 0, true);
+}
+SYSCALL(pwritev, "dpdd", sys_pwritev);
+
+/* x86-64 passes the whole offset in pos_l; pos_h is unused. */
+static long sys_preadv2(long fd, long iov, long cnt, long pos, long pos_h,
+			long flags)
+{
+	return do_iov2(fd, iov, cnt, pos, flags, false);
+}
+SYSCALL(preadv2, "dpddxx", sys_preadv2);
+
+static long sys_pwritev2(long fd, long iov, long cnt, long pos, long pos_h,
+			 long flags)
+{
+	return do_iov2(fd, iov, cnt, pos, flags, true);
+}
+SYSCALL(pwritev2, "dpddxx", sys_pwritev2);
 
 static long sys_lseek(long fd, long off, long whence)
 {
@@ -365,3 +503,55 @@ static long sys_getdents64(long fd, long buf, long len)
 	return (long)g.used;
 }
 SYSCALL(getdents64, "dpu", sys_getdents64);
+
+/* getdents (the old record): d_type sits in the record's last byte. */
+struct dirent_old_k {
+	unsigned long d_ino;
+	unsigned long d_off;
+	uint16_t d_reclen;
+	char d_name[];
+};
+
+static bool fill_dirent_old(struct dir_context *ctx, const char *name,
+			    int len, loff_t next, uint64_t ino,
+			    unsigned int type)
+{
+	struct getdents_ctx *g = (struct getdents_ctx *)ctx;
+	size_t head = offsetof(struct dirent_old_k, d_name);
+	size_t reclen = ALIGN_UP(head + (size_t)len + 2, sizeof(long));
+	struct dirent_old_k *d = (void *)(g->buf + g->used);
+
+	if (reclen > g->left) {
+		g->full = true;
+		return false;
+	}
+	d->d_ino = ino;
+	d->d_off = (unsigned long)next;
+	d->d_reclen = (uint16_t)reclen;
+	memcpy(d->d_name, name, (size_t)len);
+	memset(d->d_name + len, 0, reclen - head - (size_t)len);
+	((char *)d)[reclen - 1] = (char)type;
+	g->used += reclen;
+	g->left -= reclen;
+	return true;
+}
+
+static long sys_getdents(long fd, long buf, long len)
+{
+	struct getdents_ctx g = { { fill_dirent_old, 0 }, (char *)buf,
+				  (size_t)len, 0, false };
+	struct file *f = fget((int)fd);
+	int r;
+
+	if (!f)
+		return -EBADF;
+	r = vfs_iterate(f, &g.ctx);
+	fput(f);
+	if (r)
+		return r;
+	if (!g.used && g.full)
+		return -EINVAL;
+	return (long)g.used;
+}
+SYSCALL(getdents, "dpu", sys_getdents);
+

@@ -82,6 +82,48 @@ long timespec_to_ns(const struct timespec_k *ts, uint64_t *ns);
 /* initrd.c */
 int initrd_unpack(const void *buf, size_t size);
 
+/* attr.c: Linux x86-64's struct statx (256 bytes). */
+#define STATX_BASIC_STATS_K	0x7ffu
+struct statx_timestamp_k {
+	int64_t tv_sec;
+	uint32_t tv_nsec;
+	int32_t __reserved;
+};
+struct statx_k {
+	uint32_t stx_mask, stx_blksize;
+	uint64_t stx_attributes;
+	uint32_t stx_nlink, stx_uid, stx_gid;
+	uint16_t stx_mode, __spare0;
+	uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+	struct statx_timestamp_k stx_atime, stx_btime, stx_ctime, stx_mtime;
+	uint32_t stx_rdev_major, stx_rdev_minor;
+	uint32_t stx_dev_major, stx_dev_minor;
+	uint64_t stx_mnt_id;
+	uint32_t stx_dio_mem_align, stx_dio_offset_align;
+	uint64_t __spare3[12];
+};
+void vfs_statx_fill(const struct kstat *st, struct statx_k *sx);
+
+/* mmap.c: the mmap op of /dev/zero (fresh zeroed pages, shared or not:
+ * one process). */
+void *zero_mmap(struct file *f, size_t len, loff_t off, unsigned int vmprot,
+		int flags);
+
+/* locks.c: flock(2). fput drops a closing file's lock. */
+extern struct list_head flock_list;
+void flock_release(struct file *f);
+int vfs_flock(struct file *f, int op);
+static inline void locks_remove_file(struct file *f)
+{
+	if (!list_empty(&flock_list))
+		flock_release(f);
+}
+
+/* tmpfile.c: O_TMPFILE (open.c) and memfd_create. */
+int vfs_open_tmpfile(int dirfd, const char *name, int flags, umode_t mode,
+		     struct file **out);
+int do_open(struct path *path, int flags, bool created, struct file **out);
+
 /* devfs.c */
 int devfs_mount_and_open_console(void);
 

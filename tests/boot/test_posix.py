@@ -76,6 +76,8 @@ CASES = [
     ("stackovf", [], {}),
     ("alarm", [], {}),
     ("alarm", ["default"], {}),
+    ("fsmore", [], {}),
+    ("fsextra", [], {}),
 ]
 
 
@@ -116,3 +118,62 @@ def test_thread_stack_overflow_is_reported_as_such():
     rc, lines, raw = run_pith(build_pith("stackovf"), [], {})
     assert rc == 139 & 0x7f, raw
     assert re.search(r"posix: stack overflow in thread \d+ ", raw), raw
+
+
+def test_100k_files_in_one_directory():
+    """Issue 7: 100000 files in one directory, created, sampled, listed
+    (count and checksum of the sorted names) and unlinked; Linux runs it
+    in a tmpfs directory (/dev/shm), Pith on ramfs."""
+    import tempfile
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    with tempfile.TemporaryDirectory(dir=shm) as d:
+        native = run_native(build_native("manyfiles"), [], {}, d)
+    assert native[0] == 0 and "listed 100000 names" in native[1][2]
+    rc, lines, raw = run_pith(build_pith("manyfiles"), [], {})
+    assert lines == native[1], raw
+    assert rc == 0, raw
+
+
+def test_ext2_chown_on_disk_and_file_mmap(tmp_path):
+    """chown reaches the ext2 inode (high halves too: debugfs reads it
+    back), MAP_PRIVATE copies an ext2 file, MAP_SHARED is ENODEV with a
+    log line, extended attributes are not kept (EOPNOTSUPP, empty list,
+    as Linux's ramfs), and an O_TMPFILE file leaves the image clean
+    (e2fsck)."""
+    import shutil
+    if not shutil.which("mke2fs") or not shutil.which("debugfs"):
+        pytest.skip("e2fsprogs missing (make deps installs it)")
+    build = os.path.join("build", "disk", "diskcalls")
+    args = ["make", "--no-print-directory", "APP=posixdisk",
+            "PROG=tests/posix/diskcalls.c", "BUILD=" + build]
+    for goal in ("defconfig", "all"):
+        r = subprocess.run(args + [goal], cwd=ROOT, capture_output=True,
+                           text=True)
+        assert r.returncode == 0, r.stdout + r.stderr
+    img = str(tmp_path / "img")
+    r = subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", img, "8M"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    b = boot(os.path.join(ROOT, build, "posixdisk"),
+             args=["--mem", "128M", "--disk", img], timeout=600,
+             append="mount=vblk0:/data:ext2 -- /data")
+    lines = [l.rstrip("\r") for l in b.out.splitlines()
+             if l and not KERNEL_LINE.match(l) and not l.startswith("pith-")]
+    assert b.rc == 0, b.out
+    assert lines == ["chown: OK", "stat: uid 100000 gid 70001",
+                     "mmap private: OK",
+                     "private copy equal 1, tail zero 1",
+                     "mmap shared: ENODEV", "fallocate: EOPNOTSUPP",
+                     "flock: OK", "setxattr: EOPNOTSUPP",
+                     "getxattr: EOPNOTSUPP", "listxattr: 0",
+                     "getxattr missing file: No such file or directory",
+                     "O_TMPFILE: OK", "tmpfile write: 8192"], \
+        b.out
+    assert "MAP_SHARED of a ext2 file is not supported (ENODEV)" in b.out
+    r = subprocess.run(["debugfs", "-R", "stat /own", img],
+                       capture_output=True, text=True)
+    assert re.search(r"User:\s+100000\s+Group:\s+70001", r.stdout), r.stdout
+    r = subprocess.run(["e2fsck", "-fn", img], capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+

@@ -429,9 +429,54 @@ static void mm_vm_map_unmap_gives_pages_back(struct ktest *t)
 	KT_EXPECT_EQ(t, st.regions, st0.regions);
 }
 
+static int kt_released;
+
+static void kt_backing_release(struct vm_backing *b)
+{
+	kt_released++;
+}
+
+/* Borrowed pages: shared with their owner, counted down across a split,
+ * released once after the last, never freed. */
+static void mm_vm_map_pages_borrowed_released_after_last(struct ktest *t)
+{
+	struct vm_backing b = { .release = kt_backing_release,
+				.maxprot = VM_READ | VM_WRITE };
+	uintptr_t pa[3];
+	unsigned char *own[3], *p;
+
+	for (int i = 0; i < 3; i++) {
+		own[i] = (unsigned char *)get_free_page(GFP_KERNEL | __GFP_ZERO);
+		KT_ASSERT_TRUE(t, own[i] != NULL);
+		pa[i] = page_to_phys(virt_to_page(own[i]));
+	}
+	kt_released = 0;
+	p = vm_map_pages(3 * PAGE_SIZE, VM_READ | VM_WRITE, pa, &b, "kt_file");
+	KT_ASSERT_FALSE(t, IS_ERR(p));
+	KT_EXPECT_TRUE(t, vm_is_borrowed(p + PAGE_SIZE));
+	p[PAGE_SIZE + 5] = 0x5a;
+	KT_EXPECT_EQ(t, own[1][5], 0x5a);
+	own[2][9] = 0xa5;
+	KT_EXPECT_EQ(t, p[2 * PAGE_SIZE + 9], 0xa5);
+	KT_EXPECT_EQ(t, vm_protect(p, PAGE_SIZE, VM_READ | VM_EXEC), -EACCES);
+	KT_EXPECT_EQ(t, vm_protect(p, PAGE_SIZE, VM_READ), 0);
+	KT_EXPECT_EQ(t, vm_unmap(p + PAGE_SIZE, PAGE_SIZE), 0);	/* split */
+	KT_EXPECT_EQ(t, b.mapped, 2ul);
+	KT_EXPECT_EQ(t, vm_unmap(p, PAGE_SIZE), 0);
+	KT_EXPECT_EQ(t, kt_released, 0);
+	KT_EXPECT_EQ(t, vm_unmap(p + 2 * PAGE_SIZE, PAGE_SIZE), 0);
+	KT_EXPECT_EQ(t, kt_released, 1);
+	KT_EXPECT_FALSE(t, vm_is_borrowed(p));
+	for (int i = 0; i < 3; i++)	/* still ours: writable, freeable */
+		own[i][0] = 1;
+	for (int i = 0; i < 3; i++)
+		free_pages((uintptr_t)own[i], 0);
+}
+
 static struct ktest_case mm_vm_cases[] = {
 	KTEST_CASE(mm_vm_map_write_read_and_describe_guard),
 	KTEST_CASE(mm_vm_map_unmap_gives_pages_back),
+	KTEST_CASE(mm_vm_map_pages_borrowed_released_after_last),
 	{}
 };
 KTEST_SUITE(mm_vm, mm_vm_cases);

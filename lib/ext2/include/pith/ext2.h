@@ -24,6 +24,7 @@
  *                                              returns non-zero to stop
  *   ext2_stat(ip, &st), ext2_statfs(fs, &sf)
  *   ext2_setattr(ip, EXT2_ATTR_*, mode, atime, mtime)   chmod, utimes
+ *   ext2_chown(ip, uid, gid)                             chown
  *   ext2_iput(ip)                  last reference to an unlinked inode
  *                                  frees it and its blocks
  *   ext2_sync(fs)                  all dirty buffers, then device flush
@@ -110,6 +111,8 @@ int ext2_stat(struct ext2_inode *ip, struct ext2_stat *st);
 #define EXT2_ATTR_MTIME		0x4u
 int ext2_setattr(struct ext2_inode *ip, unsigned int valid, uint16_t mode,
 		 uint32_t atime, uint32_t mtime);
+/* Owner and group ((uint32_t)-1: unchanged), on disk with high halves. */
+int ext2_chown(struct ext2_inode *ip, uint32_t uid, uint32_t gid);
 
 long ext2_read(struct ext2_inode *ip, uint64_t off, void *buf, size_t len);
 

@@ -17,6 +17,7 @@
  *   page_address(page), virt_to_page(addr), nr_free_pages()
  *   kmalloc / kzalloc / krealloc / kfree / ksize
  *   vm_map / vm_unmap / vm_protect, vm_describe_fault (page-fault handler)
+ *   vm_map_pages (pages owned elsewhere: file mappings), vm_is_borrowed
  *   register_lowmem_hook(hook)           give memory back when it runs low
  *   page_alloc_get_stats / kmalloc_get_stats / vm_get_stats, meminfo_dump()
  *
@@ -218,11 +219,33 @@ void kmalloc_get_stats(struct kmalloc_stats *st);
  */
 void *vm_map(size_t len, unsigned int prot, unsigned int flags,
 	     const char *owner);
+/*
+ * Pages of someone else's (a file's, for a MAP_SHARED mapping) mapped by
+ * vm_map_pages. lib/mm sets mapped to the number of pages and counts it
+ * down as they are unmapped (a partial munmap, a split region); when it
+ * reaches 0, release(b) is called (from vm_unmap: may block). The pages
+ * are never freed by lib/mm.
+ */
+struct vm_backing {
+	unsigned long mapped;
+	void (*release)(struct vm_backing *b);
+	unsigned int maxprot;	/* vm_protect beyond it: -EACCES */
+};
+/*
+ * Map the len / PAGE_SIZE pages at physical addresses pa[] (len rounded
+ * up) with prot, below an unmapped guard page. Returns the address or
+ * ERR_PTR(-EINVAL / -ENOMEM); on failure b is untouched. May block.
+ */
+void *vm_map_pages(size_t len, unsigned int prot, const uintptr_t *pa,
+		   struct vm_backing *b, const char *owner);
+/* True when addr lies in a region made by vm_map_pages. */
+bool vm_is_borrowed(const void *addr);
 /* Unmap [addr, addr + len): whole regions, or part of one (a hole in the
  * middle splits it). 0, -EINVAL (unaligned, empty) or -ENOMEM. */
 int vm_unmap(void *addr, size_t len);
-/* Change the protection of mapped pages. 0, -EINVAL, or -ENOMEM when
- * part of the range is not mapped (nothing changed then). */
+/* Change the protection of mapped pages. 0, -EINVAL, -ENOMEM when
+ * part of the range is not mapped, or -EACCES when prot exceeds a
+ * borrowed region's maxprot (nothing changed then). */
 int vm_protect(void *addr, size_t len, unsigned int prot);
 /*
  * For the page-fault handler: when addr is a guard page, write

@@ -21,6 +21,8 @@
  *   vfs_mkdir / vfs_unlink / vfs_rmdir / vfs_symlink / vfs_link /
  *   vfs_rename (at AT_FDCWD-style start paths), vfs_mount(path, fstype),
  *   vfs_mount_source(dev, path, fstype, flags, data), vfs_sync_all()
+ *   vfs_mmap_fd(fd, len, prot, flags, off)   lib/posix's file mmap
+ *   vfs_chown(dentry, uid, gid)
  *   fd_install(file, cloexec) -> fd, fget(fd) / fput(file), fd_close(fd)
  *   anon_file(fops, priv, mode, flags)    a file with no name (pipes)
  *
@@ -106,6 +108,17 @@ typedef uint64_t dev_t_k;
 #define RENAME_EXCHANGE		2
 #endif
 
+/* mmap(2) protections and flags (Linux values). */
+#define PROT_READ_K	0x1
+#define PROT_WRITE_K	0x2
+#define PROT_EXEC_K	0x4
+#define MAP_SHARED_K	0x01
+#define MAP_PRIVATE_K	0x02
+#define MAP_SHARED_VALIDATE_K	0x03
+#define MAP_TYPE_K	0x0f
+#define MAP_FIXED_K	0x10
+#define MAP_ANONYMOUS_K	0x20
+
 /* Directory entry types (getdents64 d_type). */
 #define DT_UNKNOWN	0
 #define DT_FIFO		1
@@ -180,10 +193,24 @@ struct file_operations {
 	int (*iterate)(struct file *f, struct dir_context *ctx);
 	int (*open)(struct inode *inode, struct file *f);
 	int (*release)(struct inode *inode, struct file *f);
+	/* mmap(2): map len bytes (page multiple) from page-aligned off with
+	 * vmprot (VM_* bits), flags MAP_SHARED_K or MAP_PRIVATE_K. Returns
+	 * the address or ERR_PTR. Without it the file cannot be mapped
+	 * (-ENODEV). generic_file_mmap makes private copies. */
+	void *(*mmap)(struct file *f, size_t len, loff_t off,
+		      unsigned int vmprot, int flags);
+	/* fallocate(2) for a regular file: mode 0 or FALLOC_*_K bits (the
+	 * VFS has checked them); without it -EOPNOTSUPP. */
+	long (*fallocate)(struct file *f, int mode, loff_t off, loff_t len);
 };
+
+#define FALLOC_FL_KEEP_SIZE_K	0x01
+#define FALLOC_FL_PUNCH_HOLE_K	0x02
 
 /* Attribute changes for setattr (ATTR_* say which fields are valid). */
 #define ATTR_MODE	0x01
+#define ATTR_UID	0x02
+#define ATTR_GID	0x04
 #define ATTR_SIZE	0x08
 #define ATTR_ATIME	0x10
 #define ATTR_MTIME	0x20
@@ -192,6 +219,7 @@ struct file_operations {
 struct iattr {
 	unsigned int ia_valid;
 	umode_t ia_mode;
+	uint32_t ia_uid, ia_gid;
 	loff_t ia_size;
 	struct timespec_k ia_atime, ia_mtime;
 };
@@ -378,6 +406,11 @@ int simple_setattr(struct dentry *d, struct iattr *ia);
 const char *simple_get_link(struct dentry *d);
 int dcache_readdir(struct file *f, struct dir_context *ctx);
 loff_t generic_file_llseek(struct file *f, loff_t off, int whence);
+/* mmap op for files read through f_op->read: MAP_PRIVATE as a copy in
+ * anonymous pages (the tail past EOF zeroed); MAP_SHARED is -ENODEV
+ * (logged once). */
+void *generic_file_mmap(struct file *f, size_t len, loff_t off,
+			unsigned int vmprot, int flags);
 /* llseek for directories whose position is an opaque readdir cookie:
  * SEEK_SET and SEEK_CUR only, never negative. */
 loff_t generic_dir_llseek(struct file *f, loff_t off, int whence);
@@ -408,6 +441,8 @@ int vfs_stat(int dirfd, const char *name, int flags, struct kstat *st);
 int vfs_statfs(int dirfd, const char *name, struct file *f,
 	       struct kstatfs *st);
 int vfs_fstat(struct file *f, struct kstat *st);
+/* chown: uid or gid (uint32_t)-1 leaves that one as it is. */
+int vfs_chown(struct dentry *d, uint32_t uid, uint32_t gid);
 int vfs_truncate(struct dentry *d, loff_t len);
 int vfs_setattr(struct dentry *d, struct iattr *ia);
 int vfs_iterate(struct file *f, struct dir_context *ctx);
@@ -435,6 +470,22 @@ struct file *anon_file(const struct file_operations *fops, void *priv,
 		       umode_t mode, int flags);
 struct file *get_file(struct file *f);
 void fput(struct file *f);
+
+/*
+ * mmap(2) of the file at fd (lib/posix's mmap for non-anonymous maps):
+ * Linux's checks (-EBADF, -EINVAL, -EACCES for a mapping wider than the
+ * open mode, -ENODEV for files that cannot be mapped), then the file's
+ * mmap op. Returns the address or -errno.
+ */
+#if CONFIG_LIBVFS
+long vfs_mmap_fd(int fd, size_t len, int prot, int flags, loff_t off);
+#else
+static inline long vfs_mmap_fd(int fd, size_t len, int prot, int flags,
+			       loff_t off)
+{
+	return -EBADF;		/* no files without lib/vfs */
+}
+#endif
 
 /* ---- the descriptor table (one per image) ---- */
 

@@ -89,6 +89,19 @@ void eventpoll_release(struct file *f)
 {
 }
 
+/* No flock on the host: nothing is ever locked. */
+struct list_head flock_list = LIST_HEAD_INIT(flock_list);
+void flock_release(struct file *f)
+{
+}
+
+/* No O_TMPFILE on the host. */
+int vfs_open_tmpfile(int dirfd, const char *name, int flags, umode_t mode,
+		     struct file **out)
+{
+	return -EOPNOTSUPP;
+}
+
 #include "../../file.c"
 #include "../../open.c"
 #include "../../ops.c"
@@ -96,6 +109,31 @@ void eventpoll_release(struct file *f)
 #include "../../read_write.c"
 #include "../../../ramfs/ramfs.c"
 #include "../../../ramfs/ramfs_file.c"
+/* No file mappings on the host: the VM window is the image's. */
+void *vm_map_pages(size_t len, unsigned int prot, const uintptr_t *pa,
+		   struct vm_backing *b, const char *owner)
+{
+	return ERR_PTR(-ENOMEM);
+}
+
+void *generic_file_mmap(struct file *f, size_t len, loff_t off,
+			unsigned int vmprot, int flags)
+{
+	return ERR_PTR(-ENODEV);
+}
+
+struct page *virt_to_page(const void *addr)
+{
+	return (struct page *)(uintptr_t)addr;
+}
+
+uintptr_t page_to_phys(const struct page *page)
+{
+	return (uintptr_t)page;
+}
+
+#include "../../../ramfs/ramfs_mmap.c"
+#include "../../../ramfs/ramfs_falloc.c"
 
 static void vfs_host_setup(void)
 {
