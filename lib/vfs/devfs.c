@@ -229,7 +229,7 @@ static const struct inode_operations devfs_node_iops = {
 static int devfs_add(struct super_block *sb, unsigned int i)
 {
 	struct dentry *d = d_alloc(sb->s_root, devices[i].name,
-				   kstrlen(devices[i].name));
+				   kstrlen(devices[i].name), 0);
 	struct inode *inode = new_inode(sb, S_IFCHR | 0666);
 
 	if (!d || !inode) {
