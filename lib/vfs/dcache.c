@@ -37,6 +37,23 @@ DEFINE_SPINLOCK(dcache_lock);
 static LIST_HEAD(neg_lru);
 static unsigned long neg_on_lru;
 
+#ifdef CONFIG_LIBLOCK_DEBUG
+#include <pith/sched.h>
+
+/* A name of dir changes: the caller must own dir's inode lock. Reported
+ * like lib/lock's findings, so tests that look for those see it. */
+static void assert_dir_locked(struct dentry *dir, const char *what)
+{
+	if (dir->d_inode && mutex_owner(&dir->d_inode->i_mutex) != current)
+		pr_err("lock: BUG: vfs: %s in '%s' without the directory's "
+		       "inode lock\n", what, dir->d_name);
+}
+#else
+static inline void assert_dir_locked(struct dentry *dir, const char *what)
+{
+}
+#endif
+
 static int name_cmp(const char *a, unsigned int alen, const char *b,
 		    unsigned int blen)
 {
@@ -208,8 +225,10 @@ static void neg_lru_trim(struct list_head *victims)
 struct dentry *d_alloc(struct dentry *parent, const char *name,
 		       unsigned int len, unsigned int flags)
 {
-	struct dentry *d = d_new(parent->d_sb, name, len);
+	struct dentry *d;
 
+	assert_dir_locked(parent, "d_alloc");
+	d = d_new(parent->d_sb, name, len);
 	if (!d)
 		return NULL;
 	spin_lock(&dcache_lock);
@@ -276,6 +295,8 @@ struct dentry *d_alloc_root(struct super_block *sb, struct inode *inode)
 
 void d_instantiate(struct dentry *d, struct inode *inode)
 {
+	if (d->d_parent != d)
+		assert_dir_locked(d->d_parent, "d_instantiate");
 	spin_lock(&dcache_lock);
 	d->d_inode = inode;
 	vfs_stats.negative--;
@@ -361,8 +382,11 @@ int d_move(struct dentry *d, struct dentry *target)
 {
 	struct dentry *np = target->d_parent;
 	struct dentry *op = d->d_parent;
-	char *buf = d_name_buf(d, target->d_len), *old;
+	char *buf, *old;
 
+	assert_dir_locked(op, "d_move from");
+	assert_dir_locked(np, "d_move to");
+	buf = d_name_buf(d, target->d_len);
 	if (!buf)
 		return -ENOMEM;
 	spin_lock(&dcache_lock);
