@@ -7,8 +7,11 @@
  *
  * Locking: lib/ext2 has no locks and all file systems share lib/blk's
  * buffer cache, so every call into lib/ext2 is made under the cache's
- * one mutex (blk_cache_lock), which the writeback work takes too. The
- * VFS is never called with it held (an iput may come back to evict).
+ * one mutex (blk_cache_lock), which the writeback work takes too; it
+ * also guards the inode-number hash here. It comes after the VFS's
+ * inode locks (the VFS calls in holding them) and the VFS is never
+ * called with it held (an iput may come back to evict), except for
+ * igrab/new_inode/iput of a never-used inode, which take only spinlocks.
  *
  * Lifetime: a VFS inode holds one ext2_iget reference; evicting it drops
  * that (and frees an unlinked inode's blocks). Unmount frees the unused
@@ -80,51 +83,59 @@ static void ext2v_set_ops(struct inode *inode)
 	}
 }
 
+/* The live VFS inode of ino, with a reference, or NULL. Lock held. An
+ * inode whose last iput is evicting it (I_FREEING) does not count: its
+ * node leaves the hash in evict, and a new VFS inode is made meanwhile
+ * (lib/ext2 counts its own references, so both share one ext2 inode). */
 static struct inode *ext2v_find(struct ext2v_sb *s, uint32_t ino)
 {
 	struct ext2v_node *n;
+	struct inode *inode;
 
-	list_for_each_entry(n, ext2v_bucket(s, ino), hash)
-		if (n->inode->i_ino == ino)
-			return igrab(n->inode);
+	list_for_each_entry(n, ext2v_bucket(s, ino), hash) {
+		if (n->inode->i_ino != ino)
+			continue;
+		inode = igrab(n->inode);
+		if (inode)
+			return inode;
+	}
 	return NULL;
 }
 
-/* The VFS inode of ino, with a reference, or ERR_PTR. Lock not held. */
+/* The VFS inode of ino, with a reference, or ERR_PTR. Lock not held.
+ * The hash is searched and filled under the lock, so two threads never
+ * make two VFS inodes for one live ext2 inode. */
 struct inode *ext2v_iget(struct super_block *sb, uint32_t ino)
 {
 	struct ext2v_sb *s = EXT2V_SB(sb);
-	struct inode *inode = ext2v_find(s, ino);
-	struct ext2v_node *n;
-	struct ext2_inode *ip;
+	struct ext2v_node *n = kzalloc(sizeof(*n), GFP_KERNEL);
+	struct inode *inode = n ? new_inode(sb, 0) : NULL, *found;
+	struct ext2_inode *ip = ERR_PTR(-EIO);
 
-	if (inode)
-		return inode;
-	if (!s->fs)
-		return ERR_PTR(-EIO);
-	n = kzalloc(sizeof(*n), GFP_KERNEL);
-	inode = n ? new_inode(sb, 0) : NULL;
 	if (!inode) {
 		kfree(n);
 		return ERR_PTR(-ENOMEM);
 	}
 	ext2v_lock();
-	ip = ext2_iget(s->fs, ino);
-	if (!IS_ERR(ip)) {
-		n->ip = ip;
-		n->inode = inode;
-		inode->i_private = n;
-		ext2v_refresh(inode);
+	found = ext2v_find(s, ino);
+	if (!found && s->fs) {
+		ip = ext2_iget(s->fs, ino);
+		if (!IS_ERR(ip)) {
+			n->ip = ip;
+			n->inode = inode;
+			inode->i_private = n;
+			inode->i_ino = ino;
+			ext2v_refresh(inode);
+			ext2v_set_ops(inode);
+			list_add(&n->hash, ext2v_bucket(s, ino));
+		}
 	}
 	ext2v_unlock();
-	if (IS_ERR(ip)) {
+	if (found || IS_ERR(ip)) {
 		iput(inode);	/* no i_private: evict has nothing to do */
 		kfree(n);
-		return (struct inode *)ip;
+		return found ? found : (struct inode *)ip;
 	}
-	inode->i_ino = ino;
-	ext2v_set_ops(inode);
-	list_add(&n->hash, ext2v_bucket(s, ino));
 	return inode;
 }
 
@@ -134,12 +145,11 @@ static void ext2v_evict(struct inode *inode)
 
 	if (!n)
 		return;
-	if (n->ip) {
-		ext2v_lock();
+	ext2v_lock();
+	if (n->ip)
 		ext2_iput(n->ip);
-		ext2v_unlock();
-	}
 	list_del(&n->hash);
+	ext2v_unlock();
 	inode->i_private = NULL;
 	kfree(n);
 }

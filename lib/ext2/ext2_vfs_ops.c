@@ -3,7 +3,8 @@
  * ext2 on the VFS: inode and file operations. Each one takes the lock,
  * makes one lib/ext2 call (or a few), refreshes the VFS inodes it changed
  * from the ext2 inodes, drops the lock and only then touches the dentry
- * cache. A read-only mount (or an image with unknown read-only features)
+ * cache. The VFS holds the directory's inode lock around each directory
+ * op and the file's around read, write and setattr. A read-only mount (or an image with unknown read-only features)
  * refuses opening for write and every change with -EROFS.
  *
  * Interface: ext2v_{dir,file,symlink,special}_iops, ext2v_file_fops,
@@ -174,16 +175,19 @@ static const char *ext2v_get_link(struct dentry *d)
 	if (!buf)
 		return NULL;
 	ext2v_lock();
-	if (EXT2V_I(inode))
+	if (inode->i_link) {		/* another walk cached it meanwhile */
+		n = 0;
+	} else if (EXT2V_I(inode)) {
 		n = ext2_readlink(EXT2V_I(inode), buf, size - 1);
-	ext2v_unlock();
-	if (n <= 0) {
-		kfree(buf);
-		return NULL;
+		if (n > 0) {
+			buf[n] = 0;
+			inode->i_link = buf;
+		}
 	}
-	buf[n] = 0;
-	inode->i_link = buf;
-	return buf;
+	ext2v_unlock();
+	if (n <= 0)
+		kfree(buf);
+	return inode->i_link;
 }
 
 static int ext2v_setattr(struct dentry *d, struct iattr *ia)

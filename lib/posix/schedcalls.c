@@ -206,6 +206,10 @@ static long sys_getrusage(long who, long ru)
 	__builtin_memset(r, 0, sizeof(*r));
 	r->utime_s = ns / NSEC_PER_SEC;
 	r->utime_us = (ns % NSEC_PER_SEC) / 1000;
+	/* ru_nvcsw, ru_nivcsw: the calling thread's switches (for
+	 * RUSAGE_SELF too: exited threads' counts are not kept). */
+	r->rest[12] = (long)current->nvcsw;
+	r->rest[13] = (long)current->nivcsw;
 	return 0;
 }
 SYSCALL(getrusage, "dp", sys_getrusage);

@@ -11,6 +11,7 @@
 #include <pith/init.h>
 #include <pith/io.h>
 #include <pith/plat.h>
+#include <pith/preempt.h>
 #include <pith/printk.h>
 #include <pith/syscall.h>
 #include "posix.h"
@@ -56,6 +57,12 @@ long do_syscall(struct syscall_args *r)
 	if (unlikely(strace_on))
 		strace_exit(r, ret);
 	signal_check_pending();
+	/* Linux's exit to user mode: a wake-up made with interrupts off
+	 * (futex_wake) may have asked for a switch that nothing would carry
+	 * out before the next interrupt, and without a slice timer armed
+	 * there may be none: a woken thread would wait behind a spinner. */
+	if (need_resched())
+		preempt_schedule();
 	return ret;
 }
 

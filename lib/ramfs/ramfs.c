@@ -12,6 +12,11 @@
  * memory would fall below CONFIG_LIBRAMFS_RESERVE_KB, or when the page
  * allocator has nothing left; a short write returns what it wrote.
  *
+ * Locking: the VFS holds a directory's inode lock around each of its
+ * ops, and a regular file's around read, write and setattr, so a file's
+ * page array never changes under a reader; the page and inode counts
+ * are atomic (writers of different files run at once).
+ *
  * Interface: the "ramfs" file system type, registered at the subsys
  * level; mount it with vfs_mount_root("ramfs") or vfs_mount(...).
  * ramfs_get_stats() for tests.
@@ -60,7 +65,7 @@ void *ramfs_page_alloc(void)
 		return NULL;
 	p = get_free_page(GFP_KERNEL | __GFP_ZERO);
 	if (p)
-		stats.pages++;
+		__atomic_fetch_add(&stats.pages, 1, __ATOMIC_RELAXED);
 	return (void *)p;
 }
 
@@ -68,7 +73,7 @@ static void ramfs_page_free(void *p)
 {
 	if (p) {
 		free_pages((uintptr_t)p, 0);
-		stats.pages--;
+		__atomic_fetch_sub(&stats.pages, 1, __ATOMIC_RELAXED);
 	}
 }
 
@@ -102,7 +107,7 @@ static void ramfs_evict(struct inode *inode)
 		kfree(rd->pages);
 		kfree(rd);
 	}
-	stats.inodes--;
+	__atomic_fetch_sub(&stats.inodes, 1, __ATOMIC_RELAXED);
 }
 
 /* Blocks are pages; the total is the size limit, or what the page
@@ -156,7 +161,7 @@ static struct inode *ramfs_new_inode(struct super_block *sb, umode_t mode,
 		 * on read/write. */
 		inode->i_op = &ramfs_special_iops;
 	}
-	stats.inodes++;
+	__atomic_fetch_add(&stats.inodes, 1, __ATOMIC_RELAXED);
 	return inode;
 }
 

@@ -12,17 +12,47 @@
  * directory. Unused negative dentries sit on an LRU, capped by
  * CONFIG_LIBVFS_NEG_DENTRIES.
  *
+ * Locking: dcache_lock, a spinlock (preemption off on this one CPU),
+ * guards every tree, flag, count, parent pointer and name of every
+ * dentry and the LRU; it is held for a few pointer moves only, never
+ * across a file system call, an iput or an allocation. Freeing (iput,
+ * the parent's dput) happens after it is dropped: a dentry whose count
+ * reached zero while unhashed cannot be found any more. Adding a name
+ * to a directory (d_alloc, d_instantiate, d_move) also needs that
+ * directory's inode lock, so two threads never create one name twice.
+ * A dentry the file system is still looking up (DCACHE_IN_LOOKUP) is a
+ * miss for d_lookup_fast(): the slow path waits on the directory lock.
+ *
  * Interface: see <pith/vfs.h> (d_instantiate, dget, dput, d_delete,
  * shrink_dcache_sb) and
- * vfs_internal.h (d_alloc, d_lookup, d_move).
+ * vfs_internal.h (d_alloc, d_lookup, d_lookup_fast, d_lookup_done,
+ * d_move, d_parent_get).
  */
 #include <pith/mm.h>
 #include <pith/printk.h>
 #include <pith/string.h>
 #include "vfs_internal.h"
 
+DEFINE_SPINLOCK(dcache_lock);
 static LIST_HEAD(neg_lru);
 static unsigned long neg_on_lru;
+
+#ifdef CONFIG_LIBLOCK_DEBUG
+#include <pith/sched.h>
+
+/* A name of dir changes: the caller must own dir's inode lock. Reported
+ * like lib/lock's findings, so tests that look for those see it. */
+static void assert_dir_locked(struct dentry *dir, const char *what)
+{
+	if (dir->d_inode && mutex_owner(&dir->d_inode->i_mutex) != current)
+		pr_err("lock: BUG: vfs: %s in '%s' without the directory's "
+		       "inode lock\n", what, dir->d_name);
+}
+#else
+static inline void assert_dir_locked(struct dentry *dir, const char *what)
+{
+}
+#endif
 
 static int name_cmp(const char *a, unsigned int alen, const char *b,
 		    unsigned int blen)
@@ -70,44 +100,71 @@ static void neg_lru_del(struct dentry *d)
 	}
 }
 
+/* dcache_lock held. */
+static struct dentry *__dget(struct dentry *d)
+{
+	d->d_count++;
+	neg_lru_del(d);
+	return d;
+}
+
 struct dentry *dget(struct dentry *d)
 {
 	if (d) {
-		d->d_count++;
-		neg_lru_del(d);
+		spin_lock(&dcache_lock);
+		__dget(d);
+		spin_unlock(&dcache_lock);
 	}
 	return d;
 }
 
-static int d_set_name(struct dentry *d, const char *name, unsigned int len)
+struct dentry *d_parent_get(struct dentry *d)
 {
-	char *p = d->d_iname;
+	struct dentry *p;
 
-	if (len >= DNAME_INLINE_LEN) {
-		p = kmalloc(len + 1, GFP_KERNEL);
-		if (!p)
-			return -ENOMEM;
-	}
+	spin_lock(&dcache_lock);
+	p = __dget(d->d_parent);
+	spin_unlock(&dcache_lock);
+	return p;
+}
+
+/* Storage for a name of len bytes: d's inline buffer if it fits (and
+ * d's current name is not there), else kmalloc'd. NULL: no memory. */
+static char *d_name_buf(struct dentry *d, unsigned int len)
+{
+	if (len < DNAME_INLINE_LEN && d->d_name != d->d_iname)
+		return d->d_iname;
+	return kmalloc(len + 1, GFP_KERNEL);
+}
+
+/* Install name (copied into p from d_name_buf); returns the buffer the
+ * old name used, for kfree after the lock, or NULL. */
+static char *d_set_name(struct dentry *d, char *p, const char *name,
+			unsigned int len)
+{
+	char *old = d->d_name != d->d_iname ? d->d_name : NULL;
+
 	memcpy(p, name, len);
 	p[len] = 0;
-	if (d->d_name && d->d_name != d->d_iname)
-		kfree(d->d_name);
 	d->d_name = p;
 	d->d_len = len;
-	return 0;
+	return old;
 }
 
 static struct dentry *d_new(struct super_block *sb, const char *name,
 			    unsigned int len)
 {
 	struct dentry *d = kzalloc(sizeof(*d), GFP_KERNEL);
+	char *p;
 
 	if (!d)
 		return NULL;
-	if (d_set_name(d, name, len)) {
+	p = len < DNAME_INLINE_LEN ? d->d_iname : kmalloc(len + 1, GFP_KERNEL);
+	if (!p) {
 		kfree(d);
 		return NULL;
 	}
+	d_set_name(d, p, name, len);
 	d->d_count = 1;
 	d->d_sb = sb;
 	d->d_parent = d;
@@ -118,8 +175,10 @@ static struct dentry *d_new(struct super_block *sb, const char *name,
 	RB_CLEAR_NODE(&d->d_node);
 	RB_CLEAR_NODE(&d->d_seq_node);
 	INIT_LIST_HEAD(&d->d_lru);
+	spin_lock(&dcache_lock);
 	vfs_stats.dentries++;
 	vfs_stats.negative++;
+	spin_unlock(&dcache_lock);
 	return d;
 }
 
@@ -147,38 +206,80 @@ static void d_unhash(struct dentry *d)
 	neg_lru_del(d);
 }
 
-static void neg_lru_trim(void)
+/* dcache_lock held: unhash the oldest unused negative dentries over the
+ * cap onto *victims (linked by d_lru) for d_free after the lock. */
+static void neg_lru_trim(struct list_head *victims)
 {
 	while (neg_on_lru > CONFIG_LIBVFS_NEG_DENTRIES) {
 		struct dentry *d = list_first_entry(&neg_lru, struct dentry,
 						    d_lru);
 
 		d_unhash(d);		/* off the LRU too */
-		d->d_count = 1;
-		dput(d);
+		list_add(&d->d_lru, victims);
 	}
 }
 
-/* A new negative child of parent, hashed, with one reference. */
+/* A new negative child of parent, hashed, with one reference; flags
+ * are added to d_flags. The caller holds parent's inode lock and knows
+ * the name is not cached. */
 struct dentry *d_alloc(struct dentry *parent, const char *name,
-		       unsigned int len)
+		       unsigned int len, unsigned int flags)
 {
-	struct dentry *d = d_new(parent->d_sb, name, len);
+	struct dentry *d;
 
+	assert_dir_locked(parent, "d_alloc");
+	d = d_new(parent->d_sb, name, len);
 	if (!d)
 		return NULL;
-	d->d_parent = dget(parent);
+	spin_lock(&dcache_lock);
+	d->d_parent = __dget(parent);
 	d_hash_in(parent, d);
+	d->d_flags |= flags;
+	spin_unlock(&dcache_lock);
 	return d;
 }
 
+static struct dentry *__d_lookup(struct dentry *parent, const char *name,
+				 unsigned int len, bool fast)
+{
+	struct name_key k = { name, len };
+	struct rb_node *n;
+	struct dentry *d = NULL;
+
+	spin_lock(&dcache_lock);
+	n = rb_find(&k, &parent->d_children, d_name_cmp);
+	if (n) {
+		d = rb_entry(n, struct dentry, d_node);
+		if (fast && (d->d_flags & DCACHE_IN_LOOKUP))
+			d = NULL;
+		else
+			__dget(d);
+	}
+	spin_unlock(&dcache_lock);
+	return d;
+}
+
+/* A cached child, with a reference; parent's inode lock held, so no
+ * lookup is in progress there. */
 struct dentry *d_lookup(struct dentry *parent, const char *name,
 			unsigned int len)
 {
-	struct name_key k = { name, len };
-	struct rb_node *n = rb_find(&k, &parent->d_children, d_name_cmp);
+	return __d_lookup(parent, name, len, false);
+}
 
-	return n ? dget(rb_entry(n, struct dentry, d_node)) : NULL;
+/* The same without the lock: a name still being looked up is a miss. */
+struct dentry *d_lookup_fast(struct dentry *parent, const char *name,
+			     unsigned int len)
+{
+	return __d_lookup(parent, name, len, true);
+}
+
+/* The file system's lookup of d is over (d may be positive now). */
+void d_lookup_done(struct dentry *d)
+{
+	spin_lock(&dcache_lock);
+	d->d_flags &= ~DCACHE_IN_LOOKUP;
+	spin_unlock(&dcache_lock);
 }
 
 struct dentry *d_alloc_root(struct super_block *sb, struct inode *inode)
@@ -194,6 +295,9 @@ struct dentry *d_alloc_root(struct super_block *sb, struct inode *inode)
 
 void d_instantiate(struct dentry *d, struct inode *inode)
 {
+	if (d->d_parent != d)
+		assert_dir_locked(d->d_parent, "d_instantiate");
+	spin_lock(&dcache_lock);
 	d->d_inode = inode;
 	vfs_stats.negative--;
 	neg_lru_del(d);
@@ -201,19 +305,24 @@ void d_instantiate(struct dentry *d, struct inode *inode)
 		d->d_seq = d->d_parent->d_next_seq++;
 		rb_add(&d->d_seq_node, &d->d_parent->d_order, d_seq_less);
 	}
+	spin_unlock(&dcache_lock);
 }
 
+/* d is unhashed with no references left: nobody else can reach it. The
+ * iput may evict (and sleep); dcache_lock not held. */
 static void d_free(struct dentry *d)
 {
 	struct dentry *parent = d->d_parent;
 
+	spin_lock(&dcache_lock);
+	if (!d->d_inode)
+		vfs_stats.negative--;
+	vfs_stats.dentries--;
+	spin_unlock(&dcache_lock);
 	if (d->d_inode)
 		iput(d->d_inode);
-	else
-		vfs_stats.negative--;
 	if (d->d_name != d->d_iname)
 		kfree(d->d_name);
-	vfs_stats.dentries--;
 	kfree(d);
 	if (parent != d)
 		dput(parent);
@@ -221,22 +330,33 @@ static void d_free(struct dentry *d)
 
 void dput(struct dentry *d)
 {
+	LIST_HEAD(victims);
+	struct dentry *v, *next;
+	bool free = false;
+
 	if (!d)
 		return;
+	spin_lock(&dcache_lock);
 	if (d->d_count <= 0) {
+		spin_unlock(&dcache_lock);
 		pr_err("vfs: dput of unused dentry '%s'\n", d->d_name);
 		return;
 	}
-	if (--d->d_count)
-		return;
-	if (d->d_flags & DCACHE_UNHASHED) {
-		d_free(d);
-	} else if (!d->d_inode && d->d_parent != d) {
-		list_add_tail(&d->d_lru, &neg_lru);
-		d->d_flags |= DCACHE_NEG_LRU;
-		neg_on_lru++;
-		neg_lru_trim();
+	if (!--d->d_count) {
+		if (d->d_flags & DCACHE_UNHASHED) {
+			free = true;
+		} else if (!d->d_inode && d->d_parent != d) {
+			list_add_tail(&d->d_lru, &neg_lru);
+			d->d_flags |= DCACHE_NEG_LRU;
+			neg_on_lru++;
+			neg_lru_trim(&victims);
+		}
 	}
+	spin_unlock(&dcache_lock);
+	if (free)
+		d_free(d);
+	list_for_each_entry_safe(v, next, &victims, d_lru)
+		d_free(v);
 }
 
 /*
@@ -245,7 +365,9 @@ void dput(struct dentry *d)
  */
 void d_delete(struct dentry *d)
 {
+	spin_lock(&dcache_lock);
 	d_unhash(d);
+	spin_unlock(&dcache_lock);
 }
 
 bool d_empty_dir(struct dentry *dir)
@@ -254,34 +376,49 @@ bool d_empty_dir(struct dentry *dir)
 }
 
 /* Move d to target's parent and name; target is unhashed (the caller
- * has dealt with its inode). 0 or -ENOMEM (nothing moved). */
+ * has dealt with its inode). Both parents' inode locks are held (and
+ * the rename mutex when they differ). 0 or -ENOMEM (nothing moved). */
 int d_move(struct dentry *d, struct dentry *target)
 {
 	struct dentry *np = target->d_parent;
 	struct dentry *op = d->d_parent;
+	char *buf, *old;
 
+	assert_dir_locked(op, "d_move from");
+	assert_dir_locked(np, "d_move to");
+	buf = d_name_buf(d, target->d_len);
+	if (!buf)
+		return -ENOMEM;
+	spin_lock(&dcache_lock);
 	d_unhash(d);
 	/* NOTE: renaming while unhashed: the trees never see a stale key. */
-	if (d_set_name(d, target->d_name, target->d_len)) {
-		d_hash_in(op, d);
-		return -ENOMEM;
-	}
+	old = d_set_name(d, buf, target->d_name, target->d_len);
 	d_unhash(target);
-	d->d_parent = dget(np);
+	d->d_parent = __dget(np);
 	d_hash_in(np, d);
+	spin_unlock(&dcache_lock);
+	if (old && old != buf)
+		kfree(old);
 	dput(op);
 	return 0;
 }
 
 bool d_is_ancestor(struct dentry *anc, struct dentry *d)
 {
+	bool found = false;
+
+	spin_lock(&dcache_lock);
 	for (;;) {
-		if (d == anc)
-			return true;
+		if (d == anc) {
+			found = true;
+			break;
+		}
 		if (d->d_parent == d)
-			return false;
+			break;
 		d = d->d_parent;
 	}
+	spin_unlock(&dcache_lock);
+	return found;
 }
 
 unsigned int dt_type(umode_t mode)
@@ -307,9 +444,13 @@ static void shrink_children(struct dentry *dir, int depth)
 		if (d->d_flags & DCACHE_MOUNTED)
 			continue;
 		shrink_children(d, depth + 1);
-		if (d->d_count)
+		spin_lock(&dcache_lock);
+		if (d->d_count) {
+			spin_unlock(&dcache_lock);
 			continue;
+		}
 		d_unhash(d);
+		spin_unlock(&dcache_lock);
 		d_free(d);
 	}
 }
@@ -321,9 +462,13 @@ void shrink_dcache_sb(struct super_block *sb)
 	if (!root)
 		return;
 	shrink_children(root, 0);
+	spin_lock(&dcache_lock);
 	if (root->d_count == 1 && RB_EMPTY_ROOT(&root->d_children)) {
 		root->d_flags |= DCACHE_UNHASHED;
 		sb->s_root = NULL;
-		dput(root);
+	} else {
+		root = NULL;
 	}
+	spin_unlock(&dcache_lock);
+	dput(root);
 }

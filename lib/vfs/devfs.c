@@ -229,13 +229,17 @@ static const struct inode_operations devfs_node_iops = {
 	.setattr = simple_setattr,
 };
 
+/* The root's lock, as for any new name (nobody else sees it yet). */
 static int devfs_add(struct super_block *sb, unsigned int i)
 {
-	struct dentry *d = d_alloc(sb->s_root, devices[i].name,
-				   kstrlen(devices[i].name));
+	struct inode *dir = sb->s_root->d_inode;
 	struct inode *inode = new_inode(sb, S_IFCHR | 0666);
+	struct dentry *d;
 
+	inode_lock(dir);
+	d = d_alloc(sb->s_root, devices[i].name, kstrlen(devices[i].name), 0);
 	if (!d || !inode) {
+		inode_unlock(dir);
 		dput(d);
 		iput(inode);
 		return -ENOMEM;
@@ -244,6 +248,7 @@ static int devfs_add(struct super_block *sb, unsigned int i)
 	inode->i_rdev = (devices[i].major << 8) | devices[i].minor;
 	inode->i_op = &devfs_node_iops;
 	d_instantiate(d, inode);
+	inode_unlock(dir);
 	dput(d);		/* the cache keeps the positive dentry */
 	return 0;
 }

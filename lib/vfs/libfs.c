@@ -103,12 +103,16 @@ const char *simple_get_link(struct dentry *d)
 static uint64_t parent_ino(struct file *f)
 {
 	struct dentry *d = f->f_path.dentry;
+	uint64_t ino;
 
 	/* At a mount root ".." is the mountpoint's parent. */
 	if (d == f->f_path.mnt->mnt_root && f->f_path.mnt->mnt_parent !=
 	    f->f_path.mnt)
 		d = f->f_path.mnt->mnt_mountpoint;
-	return d->d_parent->d_inode->i_ino;
+	spin_lock(&dcache_lock);	/* a rename may move d meanwhile */
+	ino = d->d_parent->d_inode->i_ino;
+	spin_unlock(&dcache_lock);
+	return ino;
 }
 
 static struct dentry *first_from(struct dentry *dir, uint64_t pos)

@@ -17,6 +17,7 @@
  * Interface: vfs_flock, locks_remove_file (vfs_internal.h).
  */
 #include <pith/mm.h>
+#include <pith/mutex.h>
 #include <pith/wait.h>
 #include "vfs_internal.h"
 
@@ -34,6 +35,10 @@ struct file_lock {
 
 LIST_HEAD(flock_list);
 static DECLARE_WAIT_QUEUE_HEAD(flock_wq);
+/* flock_list and flock_gen; waiters sleep without it until a lock is
+ * dropped (flock_gen moves), then look again under it. */
+static DEFINE_MUTEX(flock_mutex);
+static unsigned long flock_gen;
 
 static struct file_lock *lock_of(struct file *f)
 {
@@ -61,41 +66,56 @@ static void flock_drop(struct file_lock *fl)
 {
 	list_del(&fl->node);
 	kfree(fl);
+	WRITE_ONCE(flock_gen, flock_gen + 1);
 	wake_up_all(&flock_wq);
 }
 
 void flock_release(struct file *f)
 {
-	struct file_lock *fl = lock_of(f);
+	struct file_lock *fl;
 
+	mutex_lock(&flock_mutex);
+	fl = lock_of(f);
 	if (fl)
 		flock_drop(fl);
+	mutex_unlock(&flock_mutex);
 }
 
 int vfs_flock(struct file *f, int op)
 {
 	int type = op & ~LOCK_NB;
-	struct file_lock *fl;
+	struct file_lock *fl, *nfl;
 
 	if (type != LOCK_SH && type != LOCK_EX && type != LOCK_UN)
 		return -EINVAL;
+	nfl = type == LOCK_UN ? NULL : kmalloc(sizeof(*nfl), GFP_KERNEL);
+	if (type != LOCK_UN && !nfl)
+		return -ENOMEM;
+	mutex_lock(&flock_mutex);
 	fl = lock_of(f);
 	if (fl && fl->type == type)
-		return 0;
+		goto out;
 	if (fl)
 		flock_drop(fl);		/* unlock, or convert */
 	if (type == LOCK_UN)
-		return 0;
-	if (!flock_free(f, type)) {
-		if (op & LOCK_NB)
+		goto out;
+	while (!flock_free(f, type)) {
+		unsigned long gen = flock_gen;
+
+		mutex_unlock(&flock_mutex);
+		if (op & LOCK_NB) {
+			kfree(nfl);
 			return -EAGAIN;
-		wait_event(flock_wq, flock_free(f, type));
+		}
+		wait_event(flock_wq, READ_ONCE(flock_gen) != gen);
+		mutex_lock(&flock_mutex);
 	}
-	fl = kmalloc(sizeof(*fl), GFP_KERNEL);
-	if (!fl)
-		return -ENOMEM;
-	*fl = (struct file_lock){ .inode = f->f_inode, .owner = f,
-				  .type = type };
-	list_add_tail(&fl->node, &flock_list);
+	*nfl = (struct file_lock){ .inode = f->f_inode, .owner = f,
+				   .type = type };
+	list_add_tail(&nfl->node, &flock_list);
+	nfl = NULL;
+out:
+	mutex_unlock(&flock_mutex);
+	kfree(nfl);
 	return 0;
 }

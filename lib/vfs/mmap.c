@@ -116,7 +116,13 @@ static long mmap_file(struct file *f, size_t len, int prot, int flags,
 		return -ENODEV;
 	if (flags & MAP_FIXED_K)
 		return -ENOMEM;		/* we choose every address */
+	/* A regular file's pages and size hold still under its lock (the
+	 * copy for MAP_PRIVATE reads through f_op->read directly). */
+	if (S_ISREG(f->f_inode->i_mode))
+		inode_lock(f->f_inode);
 	p = f->f_op->mmap(f, len, off, prot_to_vm(prot), type);
+	if (S_ISREG(f->f_inode->i_mode))
+		inode_unlock(f->f_inode);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 	inode_touch(f->f_inode, true, false, false);

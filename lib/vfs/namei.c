@@ -16,8 +16,15 @@
  * each caller judges as Linux does (mkdir("d/") is fine, creat("f/") is
  * -EISDIR, unlink("f/") -ENOTDIR).
  *
+ * Locking: a cached name is found under dcache_lock alone (the walk
+ * holds a reference on each step, never a lock). A miss takes the
+ * directory's inode lock, looks again (another thread may have filled
+ * it meanwhile) and only then asks the file system, so one name is
+ * never looked up twice at once. ".." reads d_parent under dcache_lock.
+ *
  * Interface: path_lookupat(dirfd, name, LOOKUP_*, &nd) ... nd_release(&nd);
- * lookup_last(&nd) after a LOOKUP_PARENT walk.
+ * lookup_last(&nd) after a LOOKUP_PARENT walk, with the parent's inode
+ * lock held.
  */
 #include <pith/mm.h>
 #include <pith/string.h>
@@ -28,11 +35,21 @@ void follow_mounts(struct path *p)
 	struct vfsmount *m;
 
 	while ((m = lookup_mnt(p->mnt, p->dentry))) {
-		struct path next = { mntget(m), dget(m->mnt_root) };
+		struct path next = { m, dget(m->mnt_root) };
 
 		path_put(p);
 		*p = next;
 	}
+}
+
+static bool path_is_root(const struct path *p)
+{
+	bool r;
+
+	spin_lock(&mount_lock);
+	r = p->dentry == vfs_root.dentry && p->mnt == vfs_root.mnt;
+	spin_unlock(&mount_lock);
+	return r;
 }
 
 static void follow_dotdot(struct path *p)
@@ -40,10 +57,10 @@ static void follow_dotdot(struct path *p)
 	for (;;) {
 		struct path up;
 
-		if (p->dentry == vfs_root.dentry && p->mnt == vfs_root.mnt)
+		if (path_is_root(p))
 			return;
 		if (p->dentry != p->mnt->mnt_root) {
-			struct dentry *parent = dget(p->dentry->d_parent);
+			struct dentry *parent = d_parent_get(p->dentry);
 
 			dput(p->dentry);
 			p->dentry = parent;
@@ -58,37 +75,64 @@ static void follow_dotdot(struct path *p)
 	}
 }
 
-/* The child 'name' of dir, from the cache or the file system; a
- * reference, possibly negative, or an ERR_PTR. */
-static struct dentry *lookup_one(struct dentry *dir, const char *name,
-				 unsigned int len)
+static struct dentry *count_hit(struct dentry *d)
+{
+	spin_lock(&dcache_lock);
+	vfs_stats.dcache_hits++;
+	if (!d->d_inode)
+		vfs_stats.neg_hits++;
+	spin_unlock(&dcache_lock);
+	return d;
+}
+
+/* lookup_one with dir's inode lock held. */
+static struct dentry *lookup_locked(struct dentry *dir, const char *name,
+				    unsigned int len)
 {
 	struct dentry *d = d_lookup(dir, name, len), *r;
 	struct inode *inode = dir->d_inode;
 
-	if (d) {
-		vfs_stats.dcache_hits++;
-		if (!d->d_inode)
-			vfs_stats.neg_hits++;
-		return d;
-	}
+	if (d)
+		return count_hit(d);
 	if (!inode->i_op || !inode->i_op->lookup)
 		return ERR_PTR(-ENOTDIR);
-	d = d_alloc(dir, name, len);
+	d = d_alloc(dir, name, len, DCACHE_IN_LOOKUP);
 	if (!d)
 		return ERR_PTR(-ENOMEM);
+	spin_lock(&dcache_lock);
 	vfs_stats.lookups++;
+	spin_unlock(&dcache_lock);
 	r = inode->i_op->lookup(inode, d);
-	if (IS_ERR(r)) {
+	if (IS_ERR(r))
 		d_delete(d);
+	d_lookup_done(d);
+	if (IS_ERR(r))
 		dput(d);
-	}
 	return r ? r : d;
+}
+
+/* The child 'name' of dir, from the cache or the file system; a
+ * reference, possibly negative, or an ERR_PTR. dir's lock not held. */
+static struct dentry *lookup_one(struct dentry *dir, const char *name,
+				 unsigned int len)
+{
+	struct dentry *d = d_lookup_fast(dir, name, len);
+	struct inode *inode = dir->d_inode;
+
+	if (d)
+		return count_hit(d);
+	inode_lock(inode);
+	d = lookup_locked(dir, name, len);
+	inode_unlock(inode);
+	return d;
 }
 
 struct dentry *lookup_last(struct nameidata *nd)
 {
-	return lookup_one(nd->path.dentry, nd->last, nd->last_len);
+	/* Removed while we waited for its lock: nothing may be added. */
+	if (!nd->path.dentry->d_inode->i_nlink)
+		return ERR_PTR(-ENOENT);
+	return lookup_locked(nd->path.dentry, nd->last, nd->last_len);
 }
 
 int start_path(int dirfd, struct path *p)
@@ -96,8 +140,7 @@ int start_path(int dirfd, struct path *p)
 	struct file *f;
 
 	if (dirfd == AT_FDCWD) {
-		*p = vfs_cwd;
-		path_get(p);
+		path_get_locked(p, &vfs_cwd);
 		return 0;
 	}
 	f = fget(dirfd);
@@ -159,8 +202,7 @@ static int last_kind(const char *s, unsigned int len)
 static void jump_root(struct nameidata *nd)
 {
 	path_put(&nd->path);
-	nd->path = vfs_root;
-	path_get(&nd->path);
+	path_get_locked(&nd->path, &vfs_root);
 }
 
 /*
@@ -229,8 +271,7 @@ static int walk_init(int dirfd, const char *name, unsigned int flags,
 		return -ENOMEM;
 	memcpy(nd->buf, name, len + 1);
 	if (name[0] == '/') {
-		nd->path = vfs_root;
-		path_get(&nd->path);
+		path_get_locked(&nd->path, &vfs_root);
 		return 0;
 	}
 	err = start_path(dirfd, &nd->path);

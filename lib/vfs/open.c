@@ -7,6 +7,10 @@
  * wants one (-ENOTDIR); O_TRUNC empties a regular file opened for
  * writing; O_PATH gives a handle that only names the file.
  *
+ * Locking: O_CREAT looks the name up and creates it under the parent's
+ * inode lock (so O_EXCL has one winner), and drops it before the open
+ * itself; setattr (truncate, chmod, utimes) holds the inode's lock.
+ *
  * Interface: vfs_open, vfs_truncate, vfs_setattr, vfs_stat, vfs_fstat,
  * vfs_chdir, vfs_getcwd (see <pith/vfs.h>).
  */
@@ -17,10 +21,14 @@
 int vfs_setattr(struct dentry *d, struct iattr *ia)
 {
 	struct inode *inode = d->d_inode;
+	int err;
 
 	if (!inode->i_op || !inode->i_op->setattr)
 		return -EPERM;
-	return inode->i_op->setattr(d, ia);
+	inode_lock(inode);
+	err = inode->i_op->setattr(d, ia);
+	inode_unlock(inode);
+	return err;
 }
 
 int vfs_truncate(struct dentry *d, loff_t len)
@@ -53,26 +61,46 @@ static int open_create(struct nameidata *nd, struct dentry *d, umode_t mode)
 	return err;
 }
 
+/* The last name of nd, created if missing (1) or found (0), with the
+ * parent's inode lock held throughout: a reference or ERR_PTR. */
+static struct dentry *open_lookup_create(struct nameidata *nd, umode_t mode,
+					 int *created)
+{
+	struct inode *dir = nd->path.dentry->d_inode;
+	struct dentry *d;
+	int err;
+
+	inode_lock(dir);
+	d = lookup_last(nd);
+	if (!IS_ERR(d) && !d->d_inode) {
+		err = open_create(nd, d, mode);
+		if (err) {
+			dput(d);
+			d = ERR_PTR(err);
+		} else {
+			*created = 1;
+		}
+	}
+	inode_unlock(dir);
+	return d;
+}
+
 /* O_CREAT: returns with nd->path at the file to open. */
 static int open_last(int dirfd, const char *name, int flags, umode_t mode,
 		     struct nameidata *nd)
 {
 	struct dentry *d;
+	int created = 0;
 	int err = path_lookupat(dirfd, name, LOOKUP_PARENT, nd);
 
 	if (err)
 		return err;
 	if (nd->last_type != LAST_NORM)
 		return -EISDIR;
-	d = lookup_last(nd);
+	d = open_lookup_create(nd, mode, &created);
 	if (IS_ERR(d))
 		return (int)PTR_ERR(d);
-	if (!d->d_inode) {
-		err = open_create(nd, d, mode);
-		if (err) {
-			dput(d);
-			return err;
-		}
+	if (created) {
 		dput(nd->path.dentry);
 		nd->path.dentry = d;
 		return 1;	/* created */
@@ -221,8 +249,7 @@ int vfs_chdir(int dirfd, const char *name)
 
 	if (err)
 		return err;
-	path_put(&vfs_cwd);
-	vfs_cwd = nd.path;
+	set_cwd(&nd.path);
 	nd.path = (struct path){ NULL, NULL };
 	nd_release(&nd);
 	return 0;
@@ -240,12 +267,14 @@ static bool prepend(char *buf, char **end, const char *name,
 	return true;
 }
 
-static long build_cwd(char *tmp, char *buf, size_t size)
+/* mount_lock and dcache_lock held: nothing moves while it climbs. */
+static long build_cwd(char *tmp)
 {
 	char *end = tmp + PATH_MAX_K - 1;
 	struct path p = vfs_cwd;
-	size_t len;
 
+	if (p.dentry->d_flags & DCACHE_UNHASHED)
+		return -ENOENT;		/* Linux: the cwd was removed */
 	*end = 0;
 	while (!(p.dentry == vfs_root.dentry && p.mnt == vfs_root.mnt)) {
 		if (p.dentry == p.mnt->mnt_root) {
@@ -261,11 +290,7 @@ static long build_cwd(char *tmp, char *buf, size_t size)
 	}
 	if (!*end)
 		*--end = '/';
-	len = kstrlen(end) + 1;
-	if (len > size)
-		return -ERANGE;
-	memcpy(buf, end, len);
-	return (long)len;
+	return (long)(tmp + PATH_MAX_K - end);
 }
 
 long vfs_getcwd(char *buf, size_t size)
@@ -273,12 +298,20 @@ long vfs_getcwd(char *buf, size_t size)
 	char *tmp;
 	long ret;
 
-	if (vfs_cwd.dentry->d_flags & DCACHE_UNHASHED)
-		return -ENOENT;		/* Linux: the cwd was removed */
 	tmp = kmalloc(PATH_MAX_K, GFP_KERNEL);
 	if (!tmp)
 		return -ENOMEM;
-	ret = build_cwd(tmp, buf, size);
+	spin_lock(&mount_lock);
+	spin_lock(&dcache_lock);
+	ret = build_cwd(tmp);
+	spin_unlock(&dcache_lock);
+	spin_unlock(&mount_lock);
+	/* The copy to the caller is made without the locks (it may fault
+	 * in the app's memory, which is not a place to hold them). */
+	if (ret > (long)size)
+		ret = -ERANGE;
+	else if (ret > 0)
+		memcpy(buf, tmp + PATH_MAX_K - ret, (size_t)ret);
 	kfree(tmp);
 	return ret;
 }

@@ -6,6 +6,12 @@
  * does the inode work through its inode_operations; the VFS keeps the
  * dentry cache in step (d_instantiate by the fs, d_delete, d_move here).
  *
+ * Locking: the parent directory's inode lock is held from the lookup of
+ * the last name to the end of the change (create_prepare ... finish),
+ * so the checks and the change see one state of the directory; the
+ * inode losing or gaining a link is locked after it (parent, then
+ * child), as Linux does.
+ *
  * Interface: vfs_mkdir, vfs_mknod, vfs_symlink, vfs_link, vfs_unlink,
  * vfs_rmdir, vfs_rename, vfs_readlink (see <pith/vfs.h>).
  */
@@ -13,10 +19,17 @@
 #include <pith/string.h>
 #include "vfs_internal.h"
 
+static void nd_unlock_release(struct nameidata *nd)
+{
+	inode_unlock(nd->path.dentry->d_inode);
+	nd_release(nd);
+}
+
 /*
  * Walk to the parent of a name to create and look the name up: a
- * negative dentry (with a reference) or ERR_PTR. A trailing slash is
- * fine only for a directory (is_dir).
+ * negative dentry (with a reference), the parent's inode lock held, or
+ * ERR_PTR (nothing held). A trailing slash is fine only for a directory
+ * (is_dir).
  */
 static struct dentry *create_prepare(int dirfd, const char *name,
 				     bool is_dir, struct nameidata *nd)
@@ -30,16 +43,17 @@ static struct dentry *create_prepare(int dirfd, const char *name,
 		nd_release(nd);
 		return ERR_PTR(-EEXIST);
 	}
+	inode_lock(nd->path.dentry->d_inode);
 	d = lookup_last(nd);
 	if (IS_ERR(d)) {
-		nd_release(nd);
+		nd_unlock_release(nd);
 		return d;
 	}
 	err = d->d_inode ? -EEXIST :
 	      (nd->trailing_slash && !is_dir) ? -ENOENT : 0;
 	if (err) {
 		dput(d);
-		nd_release(nd);
+		nd_unlock_release(nd);
 		return ERR_PTR(err);
 	}
 	return d;
@@ -50,7 +64,7 @@ static int create_finish(struct nameidata *nd, struct dentry *d, int err)
 	if (!err && !d->d_inode)
 		err = -EIO;
 	dput(d);
-	nd_release(nd);
+	nd_unlock_release(nd);
 	return err;
 }
 
@@ -112,6 +126,21 @@ int vfs_symlink(const char *target, int dirfd, const char *name)
 	return create_finish(&nd, d, dir->i_op->symlink(dir, d, target));
 }
 
+/* The new name's directory is locked; lock the inode getting the link
+ * (child after parent) and check it still has a name. */
+static int vfs_link_locked(struct dentry *old, struct inode *dir,
+			   struct dentry *d)
+{
+	struct inode *inode = old->d_inode;
+	int err = -ENOENT;
+
+	inode_lock(inode);
+	if (inode->i_nlink)
+		err = dir->i_op->link(old, dir, d);
+	inode_unlock(inode);
+	return err;
+}
+
 int vfs_link(int odfd, const char *old, int ndfd, const char *new, int flags)
 {
 	struct nameidata ond, nnd;
@@ -135,16 +164,16 @@ int vfs_link(int odfd, const char *old, int ndfd, const char *new, int flags)
 		err = -EXDEV;
 	else if (S_ISDIR(inode->i_mode))
 		err = -EPERM;
-	else if (!inode->i_nlink)
-		err = -ENOENT;
+	else if (!dir->i_op->link)
+		err = -EPERM;
 	else
-		err = dir->i_op->link ? dir->i_op->link(ond.path.dentry, dir,
-							 d) : -EPERM;
+		err = vfs_link_locked(ond.path.dentry, dir, d);
 	nd_release(&ond);
 	return create_finish(&nnd, d, err);
 }
 
-/* Walk to the parent and look up an existing last name, for removal. */
+/* Walk to the parent and look up an existing last name, for removal:
+ * returns with the parent's inode lock held, or ERR_PTR. */
 static struct dentry *remove_prepare(int dirfd, const char *name,
 				     struct nameidata *nd, int root_err,
 				     int dot_err, int dotdot_err)
@@ -161,13 +190,14 @@ static struct dentry *remove_prepare(int dirfd, const char *name,
 		nd_release(nd);
 		return ERR_PTR(err);
 	}
+	inode_lock(nd->path.dentry->d_inode);
 	d = lookup_last(nd);
 	if (!IS_ERR(d) && !d->d_inode) {
 		dput(d);
 		d = ERR_PTR(-ENOENT);
 	}
 	if (IS_ERR(d))
-		nd_release(nd);
+		nd_unlock_release(nd);
 	return d;
 }
 
@@ -176,7 +206,19 @@ static int remove_finish(struct nameidata *nd, struct dentry *d, int err)
 	if (!err)
 		d_delete(d);
 	dput(d);
-	nd_release(nd);
+	nd_unlock_release(nd);
+	return err;
+}
+
+/* dir's lock held: the removal itself, under the victim's lock. */
+static int remove_locked(struct inode *dir, struct dentry *d, bool is_dir)
+{
+	struct inode *victim = d->d_inode;
+	int err;
+
+	inode_lock(victim);
+	err = is_dir ? dir->i_op->rmdir(dir, d) : dir->i_op->unlink(dir, d);
+	inode_unlock(victim);
 	return err;
 }
 
@@ -200,7 +242,7 @@ int vfs_unlink(int dirfd, const char *name)
 		return remove_finish(&nd, d, -EBUSY);
 	if (!dir->i_op->unlink)
 		return remove_finish(&nd, d, -EPERM);
-	return remove_finish(&nd, d, dir->i_op->unlink(dir, d));
+	return remove_finish(&nd, d, remove_locked(dir, d, false));
 }
 
 int vfs_rmdir(int dirfd, const char *name)
@@ -219,7 +261,7 @@ int vfs_rmdir(int dirfd, const char *name)
 		return remove_finish(&nd, d, -EBUSY);
 	if (!dir->i_op->rmdir)
 		return remove_finish(&nd, d, -EPERM);
-	return remove_finish(&nd, d, dir->i_op->rmdir(dir, d));
+	return remove_finish(&nd, d, remove_locked(dir, d, true));
 }
 
 int vfs_readlink(int dirfd, const char *name, char *buf, size_t len)

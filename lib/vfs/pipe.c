@@ -34,25 +34,31 @@ struct pipe *pipe_alloc(void)
 	init_waitqueue_head(&p->rd_wait);
 	init_waitqueue_head(&p->wr_wait);
 	p->readers = p->writers = 1;
+	p->refs = 2;
 	return p;
 }
 
 void pipe_put(struct pipe *p, bool reader, bool writer)
 {
 	unsigned long flags = spin_lock_irqsave(&p->lock);
-	bool last;
 
 	p->readers -= reader;
 	p->writers -= writer;
-	last = !p->readers && !p->writers;
+	spin_unlock_irqrestore(&p->lock, flags);
+	wake_up_poll(&p->rd_wait, POLLIN_K | POLLHUP_K);
+	wake_up_poll(&p->wr_wait, POLLOUT_K | POLLERR_K);
+}
+
+void pipe_unref(struct pipe *p)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	bool last = !--p->refs;
+
 	spin_unlock_irqrestore(&p->lock, flags);
 	if (last) {
 		kfree(p->buf);
 		kfree(p);
-		return;
 	}
-	wake_up_poll(&p->rd_wait, POLLIN_K | POLLHUP_K);
-	wake_up_poll(&p->wr_wait, POLLOUT_K | POLLERR_K);
 }
 
 size_t pipe_avail(struct pipe *p)
@@ -208,6 +214,7 @@ static int pipe_release(struct inode *inode, struct file *f)
 {
 	pipe_put(f->private_data, f->f_mode & FMODE_READ,
 		 f->f_mode & FMODE_WRITE);
+	pipe_unref(f->private_data);
 	return 0;
 }
 
@@ -231,13 +238,15 @@ int create_pipe_files(struct file **res, int flags)
 		goto err_free;
 	res[1] = anon_file(&pipe_fops, p, S_IFIFO, O_WRONLY | nb);
 	if (!res[1]) {
-		fput(res[0]);	/* drops the reader */
+		fput(res[0]);	/* drops the reader and its reference */
 		pipe_put(p, false, true);
+		pipe_unref(p);
 		return -ENOMEM;
 	}
 	return 0;
 err_free:
-	pipe_put(p, true, true);
+	pipe_unref(p);
+	pipe_unref(p);
 	return -ENOMEM;
 }
 

@@ -34,6 +34,7 @@ SYSCALL(flock, "dx", sys_flock);
 static long fallocate_file(struct file *f, long mode, loff_t off, loff_t len)
 {
 	umode_t m = f->f_inode->i_mode;
+	long r;
 
 	if (off < 0 || len <= 0)
 		return -EINVAL;
@@ -55,7 +56,10 @@ static long fallocate_file(struct file *f, long mode, loff_t off, loff_t len)
 		return -EFBIG;
 	if (!f->f_op || !f->f_op->fallocate)
 		return -EOPNOTSUPP;
-	return f->f_op->fallocate(f, (int)mode, off, len);
+	inode_lock(f->f_inode);
+	r = f->f_op->fallocate(f, (int)mode, off, len);
+	inode_unlock(f->f_inode);
+	return r;
 }
 
 static long sys_fallocate(long fd, long mode, long off, long len)

@@ -57,19 +57,26 @@ static int tmpfile_in(struct path *dir, const char *prefix, int flags,
 
 	if (!di->i_op || !di->i_op->create || !di->i_op->unlink)
 		return -EOPNOTSUPP;
+	/* The name exists only between create and unlink, both under the
+	 * directory's lock: no other thread ever sees it. */
+	inode_lock(di);
 	d = tmp_dentry(dir, prefix);
-	if (IS_ERR(d))
+	if (IS_ERR(d)) {
+		inode_unlock(di);
 		return (int)PTR_ERR(d);
+	}
 	err = di->i_op->create(di, d, S_IFREG | (mode & S_IALLUGO));
 	if (!err && !d->d_inode)
 		err = -EIO;
 	if (!err) {
-		struct path p = { dir->mnt, d };
-
 		err = di->i_op->unlink(di, d);
 		d_delete(d);
-		if (!err)
-			err = do_open(&p, flags, true, out);
+	}
+	inode_unlock(di);
+	if (!err) {
+		struct path p = { dir->mnt, d };
+
+		err = do_open(&p, flags, true, out);
 	}
 	dput(d);
 	return err;

@@ -69,8 +69,14 @@ static int unix_release(struct inode *inode, struct file *f)
 {
 	struct unix_sock *u = f->private_data;
 
-	pipe_put(u->rx, u->rd_open, false);
-	pipe_put(u->tx, false, u->wr_open);
+	/* NOTE: an end shut down earlier was put then; putting it again
+	 * would count it twice. The references go in any case. */
+	if (u->rd_open)
+		pipe_put(u->rx, true, false);
+	if (u->wr_open)
+		pipe_put(u->tx, false, true);
+	pipe_unref(u->rx);
+	pipe_unref(u->tx);
 	kfree(u);
 	return 0;
 }
@@ -126,17 +132,21 @@ int create_unix_pair(struct file **res, int flags)
 		goto err_pipes;
 	res[1] = unix_file(b, a, flags);
 	if (!res[1]) {
-		fput(res[0]);	/* drops a's reader and b's writer */
+		fput(res[0]);	/* a's reader, b's writer, a ref on each */
 		pipe_put(a, false, true);
 		pipe_put(b, true, false);
+		pipe_unref(a);
+		pipe_unref(b);
 		return -ENOMEM;
 	}
 	return 0;
 err_pipes:
-	if (a)
-		pipe_put(a, true, true);
-	if (b)
-		pipe_put(b, true, true);
+	for (int i = 0; i < 2; i++) {
+		if (a)
+			pipe_unref(a);
+		if (b)
+			pipe_unref(b);
+	}
 	return -ENOMEM;
 }
 

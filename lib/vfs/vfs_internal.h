@@ -3,6 +3,7 @@
 #ifndef LIB_VFS_INTERNAL_H
 #define LIB_VFS_INTERNAL_H
 
+#include <pith/spinlock.h>
 #include <pith/vfs.h>
 
 #ifndef CONFIG_LIBVFS_MAX_FDS
@@ -14,23 +15,45 @@
 
 extern struct vfs_stats vfs_stats;
 
+/*
+ * Lock order (README.md says why):
+ *   namespace_mutex (mount/umount)
+ *   -> s_rename_mutex (cross-directory rename)
+ *   -> f_pos_lock -> directory inode locks, parent before child (two
+ *      unrelated directories: ancestor first, else lower address)
+ *   -> a regular file's inode lock -> the file system's own locks
+ *      (ext2: lib/blk's cache mutex)
+ *   -> spinlocks: fd_lock; mount_lock -> dcache_lock -> icount_lock.
+ * No sleeping lock is taken under a spinlock, and no inode lock is held
+ * across a wait for another party (pipe, socket, console, poll).
+ */
+
 /* dcache.c */
+extern spinlock_t dcache_lock;
 struct dentry *d_alloc(struct dentry *parent, const char *name,
-		       unsigned int len);
+		       unsigned int len, unsigned int flags);
 struct dentry *d_lookup(struct dentry *parent, const char *name,
 			unsigned int len);
+struct dentry *d_lookup_fast(struct dentry *parent, const char *name,
+			     unsigned int len);
+void d_lookup_done(struct dentry *d);
+/* d's parent, with a reference (stable against a concurrent rename). */
+struct dentry *d_parent_get(struct dentry *d);
 int d_move(struct dentry *d, struct dentry *target);
 bool d_is_ancestor(struct dentry *anc, struct dentry *d);
 
 /* mount.c */
+extern spinlock_t mount_lock;
 extern struct path vfs_root;
 extern struct path vfs_cwd;
 struct vfsmount *mntget(struct vfsmount *m);
 void mntput(struct vfsmount *m);
-/* The mount on (mnt, d), or NULL. */
+/* The mount on (mnt, d) with a reference, or NULL. */
 struct vfsmount *lookup_mnt(struct vfsmount *mnt, struct dentry *d);
 void path_get(const struct path *p);
 void path_put(const struct path *p);
+void path_get_locked(struct path *dst, const struct path *src);
+void set_cwd(struct path *p);
 /* Power-off: every mount, newest first, shut down by its file system. */
 void vfs_shutdown_mounts(void);
 
@@ -67,6 +90,12 @@ void follow_mounts(struct path *p);
 
 /* file.c */
 struct file *file_alloc(void);
+
+/* rename.c: lock two directories in the documented order (one when
+ * they are the same); unlock both. */
+void lock_two_dirs(struct inode *a, struct inode *b, struct dentry *da,
+		   struct dentry *db);
+void unlock_two_dirs(struct inode *a, struct inode *b);
 
 /* poll.c */
 struct pollfd_k {

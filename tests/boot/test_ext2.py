@@ -245,3 +245,30 @@ def test_mount_syscall_two_disks(disk_app, disk_native, tmp_path):
     assert got[-3:] == ["umount /a: OK", "isdir /a same-fs", "done"], b
     fsck_clean(one)
     fsck_clean(two)
+
+
+def test_vfsrace_on_ext2_root(tmp_path):
+    # tests/posix/vfsrace.c's 8 threads on an ext2 root under the
+    # preemptive scheduler: the same output as on the host, then a clean
+    # e2fsck (allocation and directory changes raced, nothing lost).
+    app = build_disk_app("vfsrace")
+    exe = os.path.join(OUT, "vfsrace.native")
+    os.makedirs(OUT, exist_ok=True)
+    r = subprocess.run(["gcc", "-O2", "-Wall", "-o", exe,
+                        os.path.join(ROOT, "tests", "posix", "vfsrace.c"),
+                        "-lpthread"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    work = tmp_path / "native"
+    work.mkdir()
+    want = native(exe, [], str(work))
+    img = str(tmp_path / "img")
+    mkfs(img, "64M", block=1024)
+    # q35: a wall clock (microvm has none: deletion times would count
+    # from 1970 and e2fsck reads small ones as orphan-list links).
+    b, got = run_disk(app, [img], "root=vblk0 rootfstype=ext2",
+                      ["preempt"], "q35")
+    assert b.rc == 0, b.out
+    assert "lock: BUG" not in b.out, b.out
+    assert got[-1:] == ["workers preempted: yes"], b.out
+    assert got[:-1] == want, b.out
+    fsck_clean(img)

@@ -78,6 +78,8 @@ CASES = [
     ("alarm", ["default"], {}),
     ("fsmore", [], {}),
     ("fsextra", [], {}),
+    ("vfsrace", [], {}),
+    ("schedprio", [], {}),
 ]
 
 
@@ -87,6 +89,9 @@ def test_same_as_linux(name, args, env, tmp_path):
     # On Linux in an empty temporary directory; on Pith in ramfs's root.
     native = run_native(build_native(name), args, env, str(tmp_path))
     rc, lines, raw = run_pith(build_pith(name), args, env)
+    # posixprog has lock debugging on: a sleep under a spinlock, a
+    # recursive or foreign unlock is a failure even if the output agrees.
+    assert "lock: BUG" not in raw, raw
     assert lines == native[1], raw
     # QEMU's exit device carries 7 bits; the kernel logs the full status.
     assert rc == native[0] & 0x7f, raw
@@ -177,3 +182,12 @@ def test_ext2_chown_on_disk_and_file_mmap(tmp_path):
                        text=True)
     assert r.returncode == 0, r.stdout + r.stderr
 
+
+def test_vfsrace_workers_are_preempted():
+    # The races vfsrace looks for exist only if its threads are switched
+    # in the middle of their system calls: posixprog runs CFS, whose
+    # timer preempts (counted in ru_nivcsw).
+    rc, lines, raw = run_pith(build_pith("vfsrace"), ["preempt"], {})
+    assert rc == 0, raw
+    assert "workers preempted: yes" in lines, raw
+    assert "lock: BUG" not in raw, raw

@@ -26,8 +26,9 @@
  *   fd_install(file, cloexec) -> fd, fget(fd) / fput(file), fd_close(fd)
  *   anon_file(fops, priv, mode, flags)    a file with no name (pipes)
  *
- * Context: thread context only; a call may sleep in a file's read or
- * write. One CPU and a non-preemptive namespace are assumed: see README.
+ * Context: thread context only; any call may sleep (inode locks, a
+ * file's read or write). Safe under the preemptive scheduler: the lock
+ * order is in lib/vfs/README.md.
  */
 #ifndef PITH_VFS_H
 #define PITH_VFS_H
@@ -38,6 +39,7 @@
 #include <pith/compiler.h>
 #include <pith/errno.h>
 #include <pith/list.h>
+#include <pith/mutex.h>
 #include <pith/rbtree.h>
 
 typedef int64_t loff_t;
@@ -266,19 +268,30 @@ struct super_operations {
 };
 
 /*
- * Legend: [N] namespace (see README: one CPU, no preemption inside a
- * VFS call), [F] the owning file system.
+ * Legend (lib/vfs/README.md has the lock order):
+ * [I] the inode's own i_mutex (inode_lock): a directory's entries, a
+ *     regular file's size and data, attributes;
+ * [P] the parent directory's i_mutex (a name in it, its links);
+ * [D] dcache_lock (a spinlock: dentry trees, flags, counts, parents);
+ * [C] the inode-count spinlock (i_count, i_state);
+ * [M] mount_lock (a spinlock: the mount table, mount counts, root, cwd);
+ * [F] the owning file system; files: [A] atomic, [O] f_pos_lock.
+ * Fields without a code are set before the object is shared.
  */
+#define I_FREEING	0x1	/* the last iput is evicting it */
+
 struct inode {
 	uint64_t i_ino;
-	umode_t i_mode;			/* [N] */
+	umode_t i_mode;			/* [I] (the type never changes) */
 	uint32_t i_uid, i_gid;
-	unsigned int i_nlink;		/* [N] */
+	unsigned int i_nlink;		/* [P] */
 	dev_t_k i_rdev;
-	loff_t i_size;			/* [F] */
-	uint64_t i_blocks;		/* [F] 512-byte units */
+	loff_t i_size;			/* [I][F] */
+	uint64_t i_blocks;		/* [I][F] 512-byte units */
 	struct timespec_k i_atime, i_mtime, i_ctime;
-	int i_count;			/* [N] dentries + files + holders */
+	int i_count;			/* [C] dentries + files + holders */
+	unsigned int i_state;		/* [C] I_FREEING */
+	struct mutex i_mutex;		/* Linux's i_rwsem, exclusive only */
 	const struct inode_operations *i_op;
 	const struct file_operations *i_fop;
 	struct super_block *i_sb;
@@ -291,12 +304,14 @@ struct inode {
 #define DCACHE_UNHASHED		0x1	/* removed from its parent */
 #define DCACHE_MOUNTED		0x2	/* a mount covers it */
 #define DCACHE_NEG_LRU		0x4	/* on the negative-dentry LRU */
+#define DCACHE_IN_LOOKUP	0x8	/* the fs's lookup is filling it */
 
 struct dentry {
-	int d_count;			/* [N] refs: users + children */
-	unsigned int d_flags;		/* [N] DCACHE_* */
-	struct inode *d_inode;		/* NULL: negative */
-	struct dentry *d_parent;	/* itself for a root */
+	int d_count;			/* [D] refs: users + children */
+	unsigned int d_flags;		/* [D] DCACHE_* */
+	struct inode *d_inode;		/* [D][P] NULL: negative */
+	struct dentry *d_parent;	/* [D] itself for a root; changes
+					 * only in a rename (rename mutex) */
 	struct super_block *d_sb;
 	char *d_name;
 	unsigned int d_len;
@@ -316,8 +331,11 @@ struct super_block {
 	struct dentry *s_root;
 	dev_t_k s_dev;
 	unsigned long s_blocksize;
-	uint64_t s_next_ino;
+	uint64_t s_next_ino;		/* [C] */
 	void *s_fs_info;		/* [F] */
+	/* Cross-directory renames, one at a time (s_vfs_rename_mutex):
+	 * keeps the tree's shape still while the ancestry is checked. */
+	struct mutex s_rename_mutex;
 };
 
 /* file_system_type.fs_flags */
@@ -342,7 +360,7 @@ struct vfsmount {
 	struct super_block *mnt_sb;
 	struct vfsmount *mnt_parent;	/* itself for the root mount */
 	struct dentry *mnt_mountpoint;
-	int mnt_count;			/* [N] the mount + every path */
+	int mnt_count;			/* [M] the mount + every path */
 	struct list_head mnt_list;
 };
 
@@ -358,15 +376,17 @@ struct path {
 #define FMODE_PATH	0x8
 
 struct file {
-	int f_count;			/* [N] fd table slots + holders */
+	int f_count;			/* [A] fd table slots + holders */
 	unsigned int f_flags;		/* O_* as the app gave them */
 	unsigned int f_mode;		/* FMODE_* */
-	loff_t f_pos;
+	loff_t f_pos;			/* [O] for FMODE_LSEEK files */
+	struct mutex f_pos_lock;	/* read/write/seek/getdents of one
+					 * file in turn (FMODE_LSEEK) */
 	const struct file_operations *f_op;
 	struct path f_path;
 	struct inode *f_inode;
 	void *private_data;
-	struct list_head f_ep_links;	/* [N] epoll items watching it */
+	struct list_head f_ep_links;	/* epoll.c's epmutex */
 };
 
 /* ---- file system providers ---- */
@@ -377,8 +397,33 @@ struct file_system_type *get_fs_type(const char *name);
 struct super_block *sget(struct file_system_type *fs,
 			 const struct super_operations *ops);
 struct inode *new_inode(struct super_block *sb, umode_t mode);
+/* A reference, or NULL when the inode is being evicted (I_FREEING). */
 struct inode *igrab(struct inode *inode);
 void iput(struct inode *inode);
+
+/*
+ * The inode lock (Linux's inode_lock on i_rwsem, here always exclusive).
+ * A directory's: held by the VFS around every lookup that reaches the
+ * file system and every change of its names (create, link, unlink,
+ * rename, readdir); a file system's directory ops are called with it.
+ * A regular file's: held around read, write and setattr (truncate).
+ * Never held across a wait for another party (pipes, sockets, console).
+ * Context: thread context, may sleep.
+ */
+static inline void inode_lock(struct inode *inode)
+{
+	mutex_lock(&inode->i_mutex);
+}
+
+static inline void inode_unlock(struct inode *inode)
+{
+	mutex_unlock(&inode->i_mutex);
+}
+
+static inline bool inode_is_locked(struct inode *inode)
+{
+	return mutex_is_locked(&inode->i_mutex);
+}
 /* Set atime/mtime/ctime to now. */
 void inode_touch(struct inode *inode, bool a, bool m, bool c);
 struct timespec_k current_time_k(void);

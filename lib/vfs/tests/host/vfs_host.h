@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <pith/errno.h>
 #include <pith/mm.h>
+#include <pith/mutex.h>
 
 /* ---- lib/mm and lib/time stand-ins ---- */
 
@@ -72,6 +73,29 @@ unsigned long nr_free_pages(void)
 uint64_t ktime_get_real_ns(void)
 {
 	return 1700000000ull * 1000000000ull;
+}
+
+/* ---- lib/core and lib/lock stand-ins: one thread, nothing waits ---- */
+
+volatile int __preempt_count;
+volatile bool __need_resched;
+
+void preempt_schedule(void)
+{
+}
+
+void mutex_lock(struct mutex *m)
+{
+	if (m->owner)
+		abort();	/* one thread: a second lock is a deadlock */
+	m->owner = 1;
+}
+
+void mutex_unlock(struct mutex *m)
+{
+	if (!m->owner)
+		abort();
+	m->owner = 0;
 }
 
 #define CONFIG_LIBVFS_MAX_FDS 64
