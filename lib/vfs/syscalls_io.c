@@ -485,10 +485,13 @@ static bool fill_dirent(struct dir_context *ctx, const char *name, int len,
 	return true;
 }
 
-static long sys_getdents64(long fd, long buf, long len)
+/* Both getdents calls: fill the buffer with one kind of record. */
+static long do_getdents(long fd, long buf, long len,
+			bool (*fill)(struct dir_context *, const char *, int,
+				     loff_t, uint64_t, unsigned int))
 {
-	struct getdents_ctx g = { { fill_dirent, 0 }, (char *)buf,
-				  (size_t)len, 0, false };
+	struct getdents_ctx g = { { fill, 0 }, (char *)buf, (size_t)len, 0,
+				  false };
 	struct file *f = fget((int)fd);
 	int r;
 
@@ -501,6 +504,11 @@ static long sys_getdents64(long fd, long buf, long len)
 	if (!g.used && g.full)
 		return -EINVAL;		/* not even one entry fits */
 	return (long)g.used;
+}
+
+static long sys_getdents64(long fd, long buf, long len)
+{
+	return do_getdents(fd, buf, len, fill_dirent);
 }
 SYSCALL(getdents64, "dpu", sys_getdents64);
 
@@ -538,20 +546,7 @@ static bool fill_dirent_old(struct dir_context *ctx, const char *name,
 
 static long sys_getdents(long fd, long buf, long len)
 {
-	struct getdents_ctx g = { { fill_dirent_old, 0 }, (char *)buf,
-				  (size_t)len, 0, false };
-	struct file *f = fget((int)fd);
-	int r;
-
-	if (!f)
-		return -EBADF;
-	r = vfs_iterate(f, &g.ctx);
-	fput(f);
-	if (r)
-		return r;
-	if (!g.used && g.full)
-		return -EINVAL;
-	return (long)g.used;
+	return do_getdents(fd, buf, len, fill_dirent_old);
 }
 SYSCALL(getdents, "dpu", sys_getdents);
 

@@ -23,27 +23,7 @@
 
 #define PG 4096
 
-static const struct {
-	int e;
-	const char *name;
-} names[] = {
-	{ 0, "OK" }, { EPERM, "EPERM" }, { ENOENT, "ENOENT" },
-	{ EBADF, "EBADF" }, { EEXIST, "EEXIST" }, { EINVAL, "EINVAL" },
-	{ EACCES, "EACCES" }, { ENODEV, "ENODEV" }, { ESPIPE, "ESPIPE" },
-	{ EOPNOTSUPP, "EOPNOTSUPP" }, { ENOTDIR, "ENOTDIR" },
-	{ EISDIR, "EISDIR" }, { EFAULT, "EFAULT" }, { EAGAIN, "EAGAIN" },
-};
-
-static const char *ename(int e)
-{
-	static char buf[32];
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].e == e)
-			return names[i].name;
-	snprintf(buf, sizeof(buf), "E%d", e);
-	return buf;
-}
+#include "errname.h"
 
 static long check(const char *what, long r)
 {

@@ -19,29 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const struct {
-	int e;
-	const char *name;
-} names[] = {
-	{ 0, "OK" }, { EPERM, "EPERM" }, { ENOENT, "ENOENT" },
-	{ EBADF, "EBADF" }, { EEXIST, "EEXIST" }, { EXDEV, "EXDEV" },
-	{ ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" }, { EINVAL, "EINVAL" },
-	{ EMFILE, "EMFILE" }, { ENOSPC, "ENOSPC" }, { ESPIPE, "ESPIPE" },
-	{ ENAMETOOLONG, "ENAMETOOLONG" }, { ENOTEMPTY, "ENOTEMPTY" },
-	{ ELOOP, "ELOOP" }, { ERANGE, "ERANGE" }, { EBUSY, "EBUSY" },
-	{ EACCES, "EACCES" }, { ENOTTY, "ENOTTY" }, { EFAULT, "EFAULT" },
-};
-
-static const char *ename(int e)
-{
-	static char buf[32];
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].e == e)
-			return names[i].name;
-	snprintf(buf, sizeof(buf), "E%d", e);
-	return buf;
-}
+#include "errname.h"
 
 /* Print "what: OK" or "what: ENAME" for a call returning -1 on error. */
 static long check(const char *what, long r)
