@@ -93,9 +93,6 @@ static inline void strace_exit(const struct syscall_args *r, long ret)
 long sys_exit_group(long status);
 
 /* signal.c */
-#define ERESTARTSYS		512
-#define ERESTARTNOINTR		513
-#define ERESTARTNOHAND		514
 #define SI_USER			0
 #define SI_KERNEL		0x80
 #define SI_TIMER		(-2)
@@ -120,6 +117,18 @@ struct trap_regs;
 void signal_deliver(struct trap_regs *r, bool syscall);
 __noreturn void signal_die(int sig);
 int clock_read(long id, uint64_t *ns);
+#ifdef CONFIG_LIBMM
+#include <pith/mm.h>
+static inline bool posix_addr_in_mapping(uintptr_t addr)
+{
+	return vm_region_at(addr);
+}
+#else
+static inline bool posix_addr_in_mapping(uintptr_t addr)
+{
+	return false;
+}
+#endif
 void posix_random_bytes(void *buf, size_t n);
 
 #ifdef CONFIG_LIBSCHED

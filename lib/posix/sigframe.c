@@ -378,8 +378,11 @@ static int exception_info(const struct trap_regs *r,
 		sig = SIGSEGV, code = SI_KERNEL, addr = 0;
 		break;
 	case 14:
+		/* As Linux: inside a mapping (PROT_NONE pages are not
+		 * present here) an access error, else a missing map. */
 		sig = SIGSEGV, addr = fi->addr;
-		code = r->error & 1 ? SEGV_ACCERR : SEGV_MAPERR;
+		code = (r->error & 1) || posix_addr_in_mapping(addr) ?
+		       SEGV_ACCERR : SEGV_MAPERR;
 		break;
 	default:
 		return 0;

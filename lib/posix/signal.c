@@ -275,7 +275,7 @@ static long sys_tgkill(long tgid, long tid, long sig)
 	pt = thread_by_tid(tid);
 	if (tgid != 1 || !pt)
 		return -ESRCH;
-	return send_user(sig, pt, SI_TKILL);
+	return send_user(sig, pt, SI_USER);	/* as Linux 6.18 reports */
 }
 SYSCALL(tgkill, "ddd", sys_tgkill);
 
@@ -286,7 +286,7 @@ static long sys_tkill(long tid, long sig)
 	if (tid <= 0)
 		return -EINVAL;
 	pt = thread_by_tid(tid);
-	return pt ? send_user(sig, pt, SI_TKILL) : -ESRCH;
+	return pt ? send_user(sig, pt, SI_USER) : -ESRCH;
 }
 SYSCALL(tkill, "dd", sys_tkill);
 

@@ -7,6 +7,7 @@
  * scheduling calls (policies, nice), sleeping, and CPU-time clocks.
  */
 #include <pith/errno.h>
+#include <pith/init.h>
 #include <pith/irqflags.h>
 #include <pith/mm.h>
 #include <pith/printk.h>
@@ -213,3 +214,19 @@ uint64_t posix_cputime_ns(bool thread_only)
 	local_irq_restore(flags);
 	return ns;
 }
+
+/* lib/sched's signal_pending(): interruptible waits end for a signal. */
+static bool thread_signal_pending(struct thread *t)
+{
+	const struct posix_thread *pt = t->posix;
+
+	return pt && ((pt->sig.pending | signal_shared_pending) &
+		      ~pt->sig.blocked);
+}
+
+static int posix_thread_init(void)
+{
+	sched_set_signal_hook(thread_signal_pending);
+	return 0;
+}
+early_initcall(posix_thread_init);

@@ -76,6 +76,10 @@ CASES = [
     ("stackovf", [], {}),
     ("alarm", [], {}),
     ("alarm", ["default"], {}),
+    ("sigasync", [], {}),
+    ("sigfault", [], {}),
+    ("sigmask", [], {}),
+    ("stackovf", ["altstack"], {}),
 ]
 
 
