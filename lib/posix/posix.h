@@ -102,6 +102,9 @@ long sys_exit_group(long status);
  * that kills ends the image at once. */
 void signal_send(int sig, const struct ksiginfo *info,
 		 struct posix_thread *pt);
+/* The siginfo of sig while it is pending for pt (NULL: the process's
+ * set), or NULL. Irqs off. */
+struct ksiginfo *signal_pending_info(struct posix_thread *pt, int sig);
 /* A signal the thread would take now (pending and not blocked). */
 bool signal_pending_current(void);
 /* Take the lowest pending signal in 'set' off pt's queues; 0 if none. */

@@ -101,6 +101,15 @@ out:
 	local_irq_restore(flags);
 }
 
+struct ksiginfo *signal_pending_info(struct posix_thread *pt, int sig)
+{
+	unsigned long pending = pt ? pt->sig.pending : signal_shared_pending;
+
+	if (!(pending & SIGBIT(sig)))
+		return NULL;
+	return pt ? &pt->sig.info[sig] : &shared_info[sig];
+}
+
 bool signal_pending_current(void)
 {
 	struct posix_thread *pt = posix_current();

@@ -80,6 +80,7 @@ CASES = [
     ("sigfault", [], {}),
     ("sigmask", [], {}),
     ("stackovf", ["altstack"], {}),
+    ("sigtimer", [], {}),
 ]
 
 
