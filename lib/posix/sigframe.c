@@ -196,9 +196,16 @@ static bool restore_frame(struct trap_regs *r, struct posix_thread *pt)
 		if ((mc->fpstate & 63) ||
 		    !range_ok(mc->fpstate, mc->fpstate + fsize, false))
 			return false;
+		/* What would make FXRSTOR/XRSTOR fault in the kernel: MXCSR
+		 * reserved bits, unknown components, a compacted or dirty
+		 * XSAVE header. */
+		if (*(const uint32_t *)(mc->fpstate + 24) & ~0xffffu)
+			return false;
+		if (fsize > 512 && (hdr[0] & ~7ull))
+			return false;
 		for (int i = 1; fsize > 512 && i < 8; i++)
 			if (hdr[i])
-				return false;	/* XRSTOR would fault */
+				return false;
 		fpu_restore((const void *)mc->fpstate);
 	}
 	st = uc->stack;

@@ -121,3 +121,33 @@ def test_thread_stack_overflow_is_reported_as_such():
     rc, lines, raw = run_pith(build_pith("stackovf"), [], {})
     assert rc == 139 & 0x7f, raw
     assert re.search(r"posix: stack overflow in thread \d+ ", raw), raw
+
+
+def build_pith_preempt(name):
+    """posixprog with the preemptive scheduler (CFS) instead of its
+    defconfig's cooperative one: for programs that need one thread to
+    get the CPU while another computes."""
+    build = os.path.join("build", "posix", name + "-cfs")
+    args = ["make", "--no-print-directory", "APP=posixprog",
+            "PROG=tests/posix/%s.c" % name, "BUILD=" + build]
+    r = subprocess.run(args + ["defconfig"], cwd=ROOT, capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    config = os.path.join(ROOT, build, ".config")
+    text = open(config).read()
+    text = text.replace("CONFIG_LIBSCHED_COOP=y\n",
+                        "# CONFIG_LIBSCHED_COOP is not set\n"
+                        "CONFIG_LIBSCHED_PREEMPT=y\n")
+    open(config, "w").write(text)
+    r = subprocess.run(args + ["all"], cwd=ROOT, capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "CONFIG_LIBSCHED_PREEMPT=y" in open(config).read()
+    return os.path.join(ROOT, build, "posixprog")
+
+
+def test_signal_from_another_thread_interrupts_computation(tmp_path):
+    native = run_native(build_native("sigthread"), [], {}, str(tmp_path))
+    rc, lines, raw = run_pith(build_pith_preempt("sigthread"), [], {})
+    assert lines == native[1], raw
+    assert rc == native[0] == 0, raw
