@@ -43,7 +43,8 @@ struct sig_thread {
 	bool restore_mask;
 	bool sigreturn;			/* rt_sigreturn: load the frame */
 	bool app;			/* runs app code (not a kernel thread) */
-	int ss_flags;			/* sigaltstack: SS_DISABLE or 0 */
+	int ss_flags;			/* sigaltstack: SS_DISABLE, or 0 and
+					 * maybe SS_AUTODISARM */
 	unsigned long ss_sp, ss_size;
 	struct ksiginfo info[NSIG_K];	/* of each pending signal */
 };

@@ -161,6 +161,14 @@ static bool setup_frame(struct trap_regs *r, struct posix_thread *pt,
 	f->uc.flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
 	f->uc.link = 0;
 	sig_altstack_get(pt, r->rsp, &f->uc.stack);
+	/* SS_AUTODISARM: off while the handler runs (a nested signal
+	 * starts over at its top); rt_sigreturn puts it back. */
+	if (sp == pt->sig.ss_sp + pt->sig.ss_size &&
+	    (pt->sig.ss_flags & SS_AUTODISARM)) {
+		pt->sig.ss_flags = SS_DISABLE;
+		pt->sig.ss_sp = 0;
+		pt->sig.ss_size = 0;
+	}
 	save_regs(&f->uc.mc, r);
 	f->uc.mc.oldmask = oldmask;
 	f->uc.mc.fpstate = fp;

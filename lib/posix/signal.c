@@ -347,8 +347,9 @@ void sig_altstack_get(const struct posix_thread *pt, uintptr_t sp,
 {
 	st->sp = pt->sig.ss_sp;
 	st->size = pt->sig.ss_size;
-	st->flags = sig_on_altstack(pt, sp) ? SS_ONSTACK :
-		    pt->sig.ss_flags & SS_DISABLE ? SS_DISABLE : 0;
+	st->flags = (sig_on_altstack(pt, sp) ? SS_ONSTACK :
+		     pt->sig.ss_flags & SS_DISABLE ? SS_DISABLE : 0) |
+		    (pt->sig.ss_flags & SS_AUTODISARM);
 	st->pad = 0;
 }
 
@@ -370,7 +371,7 @@ int sig_altstack_set(struct posix_thread *pt, const struct stack_k *ss,
 	}
 	if (ss->size < MINSIGSTKSZ)
 		return -ENOMEM;
-	pt->sig.ss_flags = 0;
+	pt->sig.ss_flags = ss->flags & SS_AUTODISARM;
 	pt->sig.ss_sp = ss->sp;
 	pt->sig.ss_size = ss->size;
 	return 0;

@@ -6,6 +6,7 @@
  * checks where it runs and what sigaltstack says, and siglongjmps out;
  * the thread then overflows once more (the alternate stack is free
  * again) and ends normally. Also sigaltstack's errors. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -14,6 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifndef SS_AUTODISARM		/* glibc leaves it to <linux/signal.h> */
+#define SS_AUTODISARM (1U << 31)
+#endif
 
 static volatile int sink, limit = 1 << 30;	/* never reached */
 
@@ -98,8 +103,15 @@ static void errors(void)
 	r = sigaltstack(&ss, NULL);
 	printf("bad flags: %d %s\n", r,
 	       errno == EINVAL ? "EINVAL" : strerror(errno));
+	ss.ss_sp = malloc(ALT_SIZE);
+	ss.ss_flags = SS_AUTODISARM;
+	r = sigaltstack(&ss, NULL);
+	sigaltstack(NULL, &old);
+	printf("SS_AUTODISARM: %d, reported %d\n", r,
+	       (unsigned int)old.ss_flags == SS_AUTODISARM);
 	ss.ss_flags = SS_DISABLE;
 	printf("disable: %d\n", sigaltstack(&ss, NULL));
+	free(ss.ss_sp);
 }
 
 int main(int argc, char **argv)
