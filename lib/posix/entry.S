@@ -53,18 +53,15 @@ syscall_entry:
 	popq %r11
 	popq %rcx
 	pushq %r11		/* into %rcx's slot: flags back, still here */
-	testl $0x200, %r11d
-	jz 4f
-	/* Interrupts stay off until the caller runs again, so a signal that
-	 * arrives after do_syscall's last look is not left waiting for some
-	 * later interrupt: sti takes effect after the jump. */
-	andq $~0x200, (%rsp)
+	/* Interrupts were off since do_syscall's last look at the signals;
+	 * popfq turns them on one instruction before the stack switch. An
+	 * interrupt there finds %rsp on the kernel stack: sigframe.c then
+	 * completes this return itself before it delivers a signal, so
+	 * nothing waits for some later interrupt. */
 	popfq
+	.globl syscall_exit_last
+syscall_exit_last:
 	popq %rsp		/* the caller's stack */
-	sti
-	jmpq *%rcx
-4:	popfq
-	popq %rsp
 	jmpq *%rcx
 
 /*

@@ -29,8 +29,10 @@
  * kernel instructions that run on the app stack (the last jump of a
  * system call's exit, clone_return, the launch) save and restore
  * every register they use through the frame, so a signal there is
- * harmless; entry.S keeps interrupts off from its last check to the
- * return so that no signal waits for the next interrupt.
+ * harmless. entry.S keeps interrupts off from do_syscall's last check
+ * until one instruction before the stack switch; an interrupt at that
+ * instruction has the system call's return finished by the trap
+ * return hook, so no signal waits for some later interrupt.
  *
  * Red zone: the frame starts 128 bytes below the interrupted %rsp.
  */
@@ -356,13 +358,24 @@ void signal_syscall_exit(struct trap_regs *r)
 	signal_deliver(r, syscall);
 }
 
+extern char syscall_exit_last[];
+
 /* plat's trap return hook: asynchronous delivery. */
 static void signal_trap_return(struct trap_regs *r)
 {
-	struct posix_thread *pt = app_context(r);
+	struct posix_thread *pt = posix_current();
 
-	if (pt && ((pt->sig.pending | signal_shared_pending) &
-		   ~pt->sig.blocked))
+	if (!pt || !((pt->sig.pending | signal_shared_pending) &
+		     ~pt->sig.blocked))
+		return;
+	/* Between entry.S's popfq and its stack switch: finish that
+	 * system call's return here (every other register already holds
+	 * the app's value), then it is app code like any other. */
+	if (r->rip == (uintptr_t)syscall_exit_last && pt->sig.app) {
+		r->rsp = *(const uint64_t *)r->rsp;
+		r->rip = r->rcx;
+	}
+	if (app_context(r))
 		signal_deliver(r, false);
 }
 
