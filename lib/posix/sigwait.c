@@ -115,4 +115,4 @@ static long sys_rt_sigtimedwait(long uset, long uinfo, long uts, long size)
 		return took(sig, &info, uinfo);
 	return signalled ? -EINTR : -EAGAIN;
 }
-SYSCALL(rt_sigtimedwait, "ppdu", sys_rt_sigtimedwait);
+SYSCALL(rt_sigtimedwait, "pppu", sys_rt_sigtimedwait);
