@@ -198,6 +198,22 @@ void signal_set_blocked(struct posix_thread *pt, unsigned long mask)
 	local_irq_restore(flags);
 }
 
+int signal_set_temp_mask(const void *set, unsigned long size)
+{
+	struct posix_thread *pt = posix_current();
+
+	if (!set)
+		return 0;
+	if (size != 8)
+		return -EINVAL;
+	if (!pt)
+		return 0;
+	pt->sig.saved_mask = pt->sig.blocked;
+	pt->sig.restore_mask = true;
+	signal_set_blocked(pt, *(const unsigned long *)set);
+	return 0;
+}
+
 static long sys_rt_sigprocmask(long how, long set, long oset, long size)
 {
 	struct posix_thread *pt = posix_current();

@@ -10,6 +10,7 @@
 #include <pith/errno.h>
 #include <pith/irqflags.h>
 #include <pith/sched.h>
+#include <pith/signal_k.h>
 #include <pith/string.h>
 #include <pith/syscall.h>
 #include <pith/time.h>
@@ -56,9 +57,7 @@ static long sys_rt_sigsuspend(long set, long size)
 		return -EINVAL;
 	/* The handler's frame saves the old mask; signal_deliver puts it
 	 * back (or the way out does, when no handler runs). */
-	pt->sig.saved_mask = pt->sig.blocked;
-	pt->sig.restore_mask = true;
-	signal_set_blocked(pt, *(const unsigned long *)set);
+	signal_set_temp_mask((const void *)set, 8);
 	signal_sleep_until(UINT64_MAX);
 	return -ERESTARTNOHAND;
 }

@@ -48,7 +48,8 @@ static inline long exit_work(long ret)
 	if (unlikely(ret >= -ERESTARTNOHAND && ret <= -ERESTARTSYS))
 		return 1;
 	return pt && (((pt->sig.pending | signal_shared_pending) &
-		       ~pt->sig.blocked) || pt->sig.sigreturn);
+		       ~pt->sig.blocked) || pt->sig.sigreturn ||
+		      pt->sig.restore_mask);
 }
 
 /* Returns with interrupts off: entry.S keeps them off until it is back

@@ -12,7 +12,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sys/epoll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -202,6 +204,47 @@ static void interrupted_read(int restart)
 	close(pipefd[1]);
 }
 
+/* Waits for file descriptors end with EINTR (even with SA_RESTART, as
+ * on Linux); ppoll's mask lets a blocked signal in while it waits. */
+static void interrupted_polls(void)
+{
+	struct itimerval it = { { 0, 0 }, { 0, 50000 } };
+	struct epoll_event ev = { .events = EPOLLIN }, out;
+	struct pollfd p;
+	sigset_t block, empty, now;
+	int r, ep;
+
+	pipe(pipefd);
+	p.fd = pipefd[0];
+	p.events = POLLIN;
+	handle(SIGALRM, SA_RESTART);
+	setitimer(ITIMER_REAL, &it, NULL);
+	r = poll(&p, 1, -1);
+	printf("poll: %d %s\n", r, errno == EINTR ? "EINTR" : "?");
+
+	ep = epoll_create1(0);
+	epoll_ctl(ep, EPOLL_CTL_ADD, pipefd[0], &ev);
+	setitimer(ITIMER_REAL, &it, NULL);
+	r = epoll_wait(ep, &out, 1, -1);
+	printf("epoll_wait: %d %s\n", r, errno == EINTR ? "EINTR" : "?");
+	close(ep);
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGALRM);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	sigemptyset(&empty);
+	hits = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+	r = ppoll(&p, 1, NULL, &empty);
+	sigprocmask(SIG_SETMASK, NULL, &now);
+	printf("ppoll, empty mask: %d %s, handler ran %d, SIGALRM blocked "
+	       "again %d\n", r, errno == EINTR ? "EINTR" : "?", (int)hits,
+	       sigismember(&now, SIGALRM));
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
 /* Many signals while the loop alternates system calls and arithmetic
  * in integer and SSE registers: every interrupted state must come back
  * intact (a wrong register shows as a wrong sum). */
@@ -249,6 +292,7 @@ int main(void)
 	suspend();
 	interrupted_read(0);
 	interrupted_read(1);
+	interrupted_polls();
 	stress();
 	return 0;
 }
