@@ -373,6 +373,21 @@ int vm_protect(void *addr, size_t len, unsigned int prot)
 	return 0;
 }
 
+bool vm_region_at(uintptr_t addr)
+{
+	unsigned long flags = local_irq_save();
+	struct vm_region *r;
+	bool in = false;
+
+	list_for_each_entry(r, &vm.regions, node)
+		if (addr >= r->start && addr < r->end) {
+			in = true;
+			break;
+		}
+	local_irq_restore(flags);
+	return in;
+}
+
 bool vm_describe_fault(uintptr_t addr, char *buf, size_t len)
 {
 	unsigned long flags = local_irq_save();

@@ -1,22 +1,32 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * alarm and setitimer(ITIMER_REAL): SIGALRM from an hrtimer. The signal
- * is process-directed and arrives asynchronously: with the default
- * action the image ends at once (status 142, as a shell reports it);
- * with a handler the signal becomes pending, a sleeping pause() wakes,
- * and the handler runs when the program next returns from a system call
- * (not in the middle of pure computation: that needs frame rewriting on
- * interrupt return, not done).
+ * Interval timers: setitimer/getitimer for ITIMER_REAL (SIGALRM, wall
+ * time; alarm too), ITIMER_VIRTUAL (SIGVTALRM) and ITIMER_PROF
+ * (SIGPROF), the last two on the process's CPU time as the scheduler
+ * accounts it (CLOCK_PROCESS_CPUTIME_ID: every app thread; all of it
+ * counts as user time, so the two run alike). The signals are
+ * process-directed and asynchronous: a handler interrupts the program
+ * wherever it is (sigframe.c).
+ *
+ * A CPU-time timer is an hrtimer too: CPU time cannot run faster than
+ * the wall clock on one CPU, so the hrtimer is armed for the CPU time
+ * that is left; when it fires early (the program slept or shared the
+ * CPU) it is re-armed for what is still left.
+ *
+ * Lock: interrupts off (the timers fire in interrupt context).
  */
 #include <pith/errno.h>
 #include <pith/hrtimer.h>
 #include <pith/irqflags.h>
+#include <pith/kernel.h>
 #include <pith/syscall.h>
 #include <pith/time.h>
 #include "posix.h"
+#include "signal.h"
 
-#define SIGALRM		14
 #define ITIMER_REAL	0
+#define ITIMER_VIRTUAL	1
+#define ITIMER_PROF	2
 
 struct timeval_k {
 	long sec, usec;
@@ -26,17 +36,47 @@ struct itimerval_k {
 	struct timeval_k interval, value;
 };
 
-static struct hrtimer timer;
-static uint64_t interval_ns;
+struct itimer {
+	struct hrtimer timer;
+	uint64_t expires;	/* on the timer's own clock; 0: disarmed */
+	uint64_t interval;
+	int which, sig;
+};
+
+static struct itimer itimers[3];
 static bool ready;
 
-static enum hrtimer_restart alarm_fire(struct hrtimer *t)
+static uint64_t itimer_now(const struct itimer *it)
 {
-	signal_raise_async(SIGALRM);
-	if (!interval_ns)
+	return it->which == ITIMER_REAL ? ktime_get_ns()
+					: posix_cputime_ns(false);
+}
+
+static enum hrtimer_restart itimer_fire(struct hrtimer *t)
+{
+	struct itimer *it = container_of(t, struct itimer, timer);
+	uint64_t now = itimer_now(it);
+	struct ksiginfo info = { .code = SI_KERNEL };
+
+	if (!it->expires)
 		return HRTIMER_NORESTART;
-	hrtimer_forward(t, ktime_get_ns(), interval_ns);
-	return HRTIMER_RESTART;
+	if (now < it->expires) {
+		t->expires = ktime_get_ns() + (it->expires - now);
+		return HRTIMER_RESTART;
+	}
+	if (it->interval) {
+		/* Periods missed while the signal was not taken are
+		 * dropped, as for Linux's itimers. */
+		it->expires += it->interval;
+		if (it->expires <= now)
+			it->expires = now + it->interval;
+		t->expires = ktime_get_ns() + (it->expires - now);
+	} else {
+		it->expires = 0;
+	}
+	info.signo = it->sig;
+	signal_send(it->sig, &info, NULL);
+	return it->expires ? HRTIMER_RESTART : HRTIMER_NORESTART;
 }
 
 static uint64_t tv_ns(const struct timeval_k *tv)
@@ -50,61 +90,102 @@ static void ns_tv(uint64_t ns, struct timeval_k *tv)
 	tv->usec = (ns % NSEC_PER_SEC) / NSEC_PER_USEC;
 }
 
-/* What is left of the current alarm, and its interval. */
-static void current_value(struct itimerval_k *old)
+static void itimers_init(void)
 {
-	uint64_t now = ktime_get_ns();
+	static const int sigs[3] = { SIGALRM, SIGVTALRM, SIGPROF };
 
-	ns_tv(interval_ns, &old->interval);
-	ns_tv(hrtimer_active(&timer) && timer.expires > now ?
-	      timer.expires - now : 0, &old->value);
+	for (int i = 0; i < 3; i++) {
+		hrtimer_init(&itimers[i].timer, itimer_fire);
+		itimers[i].which = i;
+		itimers[i].sig = sigs[i];
+	}
+	ready = true;
 }
 
-static void arm(uint64_t value, uint64_t interval)
+/* What is left of the timer, and its interval. Irqs off. */
+static void current_value(const struct itimer *it, struct itimerval_k *old)
 {
-	if (!ready) {
-		hrtimer_init(&timer, alarm_fire);
-		ready = true;
-	}
-	hrtimer_cancel(&timer);
-	interval_ns = interval;
+	uint64_t now = itimer_now(it);
+
+	ns_tv(it->interval, &old->interval);
+	/* An expired value not yet re-armed shows as 1 us, never 0
+	 * (which would say "disarmed"). */
+	ns_tv(!it->expires ? 0 : it->expires > now ? it->expires - now
+						    : NSEC_PER_USEC,
+	      &old->value);
+	if (it->expires && !old->value.sec && !old->value.usec)
+		old->value.usec = 1;
+}
+
+static void arm(struct itimer *it, uint64_t value, uint64_t interval)
+{
+	hrtimer_cancel(&it->timer);
+	it->interval = interval;
+	it->expires = value ? itimer_now(it) + value : 0;
 	if (value)
-		hrtimer_start(&timer, ktime_get_ns() + value);
+		hrtimer_start(&it->timer, ktime_get_ns() + value);
 }
 
 static long sys_setitimer(long which, long newp, long oldp)
 {
 	const struct itimerval_k *nv = (const struct itimerval_k *)newp;
+	struct itimerval_k old;
+	unsigned long flags;
+	struct itimer *it;
 
-	if (which != ITIMER_REAL)
-		return -EINVAL;	/* the CPU-time timers are not there */
+	if (which < ITIMER_REAL || which > ITIMER_PROF)
+		return -EINVAL;
+	if (nv && (nv->value.usec < 0 || nv->value.usec >= 1000000 ||
+		   nv->interval.usec < 0 || nv->interval.usec >= 1000000 ||
+		   nv->value.sec < 0 || nv->interval.sec < 0))
+		return -EINVAL;
+	if (!ready)
+		itimers_init();
+	it = &itimers[which];
+	flags = local_irq_save();
+	current_value(it, &old);
+	if (nv)
+		arm(it, tv_ns(&nv->value), tv_ns(&nv->interval));
+	local_irq_restore(flags);
 	if (oldp)
-		current_value((struct itimerval_k *)oldp);
-	if (nv) {
-		if (nv->value.usec < 0 || nv->value.usec >= 1000000 ||
-		    nv->interval.usec < 0 || nv->interval.usec >= 1000000)
-			return -EINVAL;
-		arm(tv_ns(&nv->value), tv_ns(&nv->interval));
-	}
+		*(struct itimerval_k *)oldp = old;
 	return 0;
 }
 SYSCALL(setitimer, "dpp", sys_setitimer);
 
 static long sys_getitimer(long which, long oldp)
 {
-	if (which != ITIMER_REAL)
+	unsigned long flags;
+
+	if (which < ITIMER_REAL || which > ITIMER_PROF)
 		return -EINVAL;
-	current_value((struct itimerval_k *)oldp);
+	if (!ready)
+		itimers_init();
+	flags = local_irq_save();
+	current_value(&itimers[which], (struct itimerval_k *)oldp);
+	local_irq_restore(flags);
 	return 0;
 }
 SYSCALL(getitimer, "dp", sys_getitimer);
 
+/* Seconds left of the previous alarm, rounded as Linux does (never 0
+ * while one is pending). */
 static long sys_alarm(long secs)
 {
 	struct itimerval_k old;
+	unsigned long flags;
+	long left;
 
-	current_value(&old);
-	arm((uint64_t)(unsigned int)secs * NSEC_PER_SEC, 0);
-	return old.value.sec + (old.value.usec ? 1 : 0);
+	if (!ready)
+		itimers_init();
+	flags = local_irq_save();
+	current_value(&itimers[ITIMER_REAL], &old);
+	arm(&itimers[ITIMER_REAL], (uint64_t)(unsigned int)secs * NSEC_PER_SEC,
+	    0);
+	local_irq_restore(flags);
+	left = old.value.sec;
+	if ((!left && old.value.usec) || old.value.usec >= 500000)
+		left++;
+	return left;
 }
 SYSCALL(alarm, "u", sys_alarm);

@@ -39,7 +39,9 @@ syscall_entry:
 	testl $0x200, %r11d	/* interrupts back on if the caller had them */
 	jz 3f
 	sti
-3:	call do_syscall
+3:	call do_syscall	/* %rax result, %rdx slow path; interrupts off */
+	testq %rdx, %rdx
+	jnz syscall_slow_exit
 	movq %rbp, %rsp
 	movq -48(%rbp), %rdi
 	movq -40(%rbp), %rsi
@@ -51,9 +53,68 @@ syscall_entry:
 	popq %r11
 	popq %rcx
 	pushq %r11		/* into %rcx's slot: flags back, still here */
+	/* Interrupts were off since do_syscall's last look at the signals;
+	 * popfq turns them on one instruction before the stack switch. An
+	 * interrupt there finds %rsp on the kernel stack: sigframe.c then
+	 * completes this return itself before it delivers a signal, so
+	 * nothing waits for some later interrupt. */
 	popfq
+	.globl syscall_exit_last
+syscall_exit_last:
 	popq %rsp		/* the caller's stack */
 	jmpq *%rcx
+
+/*
+ * The slow way out (signals to deliver, rt_sigreturn, a restart): every
+ * register of the caller as a struct trap_regs (<pith/trap.h>), the
+ * system call number in its error slot, so that sigframe.c can save
+ * them in a signal frame or load them from one; then iretq, which
+ * restores the flags and the stack and jumps in one step.
+ */
+syscall_slow_exit:
+	movq %ss, %r11
+	pushq %r11		/* ss */
+	pushq 24(%rbp)		/* rsp */
+	pushq 8(%rbp)		/* rflags */
+	movq %cs, %r11
+	pushq %r11		/* cs */
+	pushq 16(%rbp)		/* rip */
+	pushq -56(%rbp)		/* error: the system call number */
+	pushq $-1		/* vector: none */
+	pushq %rax
+	pushq %rbx
+	pushq 16(%rbp)		/* rcx: the return address, as SYSCALL left it */
+	pushq -32(%rbp)		/* rdx */
+	pushq -40(%rbp)		/* rsi */
+	pushq -48(%rbp)		/* rdi */
+	pushq 0(%rbp)		/* rbp */
+	pushq -16(%rbp)		/* r8 */
+	pushq -8(%rbp)		/* r9 */
+	pushq -24(%rbp)		/* r10 */
+	pushq 8(%rbp)		/* r11: the flags, as SYSCALL left them */
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, %rdi
+	call signal_syscall_exit
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp		/* vector, error */
+	iretq
 
 	.data
 	.balign 8

@@ -89,6 +89,8 @@ static long futex_wait(uint32_t *uaddr, uint32_t val, uint64_t deadline,
 
 		if (deadline != UINT64_MAX && now >= deadline)
 			break;
+		if (signal_pending_current())
+			break;	/* the handler runs, then EINTR or restart */
 		current->state = TASK_INTERRUPTIBLE;
 		local_irq_restore(flags);
 		if (deadline == UINT64_MAX)
@@ -101,7 +103,13 @@ static long futex_wait(uint32_t *uaddr, uint32_t val, uint64_t deadline,
 	if (!w.woken)
 		list_del(&w.node);
 	local_irq_restore(flags);
-	return w.woken ? 0 : -ETIMEDOUT;
+	if (w.woken)
+		return 0;
+	/* As Linux: an untimed wait restarts (with SA_RESTART), a timed
+	 * one fails with EINTR; musl's callers loop on both. */
+	if (deadline != UINT64_MAX && ktime_get_ns() >= deadline)
+		return -ETIMEDOUT;
+	return deadline == UINT64_MAX ? -ERESTARTSYS : -EINTR;
 }
 
 /* Wake up to n waiters on uaddr; requeue up to n2 more to uaddr2. */

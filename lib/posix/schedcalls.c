@@ -131,9 +131,20 @@ static long sys_getpriority(long which, long who)
 }
 SYSCALL(getpriority, "dd", sys_getpriority);
 
+/* A signal for a handler ends the sleep with EINTR and what is left in
+ * rem (Linux restarts it only when no handler runs, which cannot
+ * happen here: an ignored signal does not wake). */
 static long sleep_ns(uint64_t deadline, struct timespec_k *rem)
 {
-	sleep_until(deadline);
+	if (signal_sleep_until(deadline)) {
+		uint64_t now = ktime_get_ns();
+		uint64_t left = now < deadline ? deadline - now : 0;
+
+		if (rem)
+			*rem = (struct timespec_k){ left / NSEC_PER_SEC,
+						    left % NSEC_PER_SEC };
+		return -EINTR;
+	}
 	if (rem)
 		*rem = (struct timespec_k){ 0, 0 };
 	return 0;
@@ -213,31 +224,3 @@ static long sys_getrusage(long who, long ru)
 	return 0;
 }
 SYSCALL(getrusage, "dp", sys_getrusage);
-
-static struct thread *pausing;
-
-/* A signal became pending (interrupt context): wake a pause(). */
-void signal_wake_sleepers(void)
-{
-	if (pausing)
-		wake_up_process(pausing);
-}
-
-/* Until a signal is pending; its handler runs on the way out of the
- * system call, and pause returns EINTR, as on Linux. */
-static long sys_pause(void)
-{
-	unsigned long flags = local_irq_save();
-
-	pausing = current;
-	while (!signal_is_pending()) {
-		current->state = TASK_INTERRUPTIBLE;
-		local_irq_restore(flags);
-		schedule();
-		flags = local_irq_save();
-	}
-	pausing = NULL;
-	local_irq_restore(flags);
-	return -EINTR;
-}
-SYSCALL(pause, "", sys_pause);

@@ -1,264 +1,413 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Signals, as far as one program needs them: dispositions and the mask
- * are kept (rt_sigaction, rt_sigprocmask); a signal the program sends
- * itself (kill, tgkill, tkill: raise and abort) runs its handler at once,
- * or stays pending while blocked, or takes the default action. A fatal
- * default action ends the image with status 128 + signal, as a shell
- * reports a process killed by it; CPU exceptions in the program (a write
- * to a read-only page, ud2, a division by zero) end it the same way with
- * SIGSEGV, SIGILL or SIGFPE, after the kernel's crash report.
+ * Signals: dispositions (process-wide), masks and pending sets (per
+ * thread, plus one process-wide pending set), sending (kill, tgkill,
+ * tkill, rt_sigqueueinfo, and the kernel's own: SIGPIPE, timers, CPU
+ * exceptions), and sigaltstack. Handlers run on the app's stack in a
+ * frame built like Linux's rt_sigframe: see sigframe.c for delivery.
  *
- * Other libraries raise signals on the calling thread with
- * send_sig_current (<pith/signal_k.h>): SIGPIPE from pipes and sockets.
+ * A signal sent to the process goes to its shared pending set; the main
+ * thread takes it if it does not block it, else the first thread that
+ * does not. A thread directed signal stays with its thread. Standard
+ * and real-time signals alike are pending at most once (no queue of
+ * real-time instances). A default action that kills ends the image at
+ * once with 128 + signal, as a shell reports a process killed by it.
  *
- * Not yet: asynchronous delivery (alarm, setitimer), handlers for
- * exception signals, sigaltstack.
+ * Lock: interrupts off around every change (one CPU); senders may be
+ * interrupt handlers (timers).
  */
 #include <pith/errno.h>
-#include <pith/init.h>
+#include <pith/irqflags.h>
 #include <pith/kernel.h>
-#include <pith/paging.h>
+#include <pith/preempt.h>
 #include <pith/printk.h>
 #include <pith/signal_k.h>
 #include <pith/string.h>
 #include <pith/syscall.h>
-#include <pith/trap.h>
 #include "posix.h"
+#include "signal.h"
 
-#define NSIG		65
-#define SIG_DFL		0ul
-#define SIG_IGN		1ul
-#define SA_SIGINFO	0x4
-#define SA_NODEFER	0x40000000
-#define SA_RESETHAND	0x80000000
-#define SIG_BLOCK	0
-#define SIG_UNBLOCK	1
-#define SIG_SETMASK	2
-#define SIGKILL		9
-#define SIGSTOP		19
-#define BIT(s)		(1ul << ((s) - 1))
+struct k_sigaction sig_actions[NSIG_K];
+unsigned long signal_shared_pending;
+static struct ksiginfo shared_info[NSIG_K];
 
-struct k_sigaction {
-	unsigned long handler, flags, restorer, mask;
-};
-
-static struct k_sigaction actions[NSIG];
-static unsigned long blocked, pending;
-
-static bool default_ignores(int sig)
+bool sig_default_ignores(int sig)
 {
-	/* SIGCHLD, SIGCONT, SIGURG, SIGWINCH */
-	return sig == 17 || sig == 18 || sig == 23 || sig == 28;
+	return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG ||
+	       sig == SIGWINCH;
 }
 
-static void deliver(int sig);
-static void deliver_pending(void);
-
-static void run_handler(int sig, struct k_sigaction *a)
+static bool sig_ignored(int sig)
 {
-	unsigned long saved = blocked;
-	unsigned long handler = a->handler;
-	unsigned long info[16] = { (unsigned long)sig };	/* si_signo */
-	unsigned long uctx[128] = { 0 };
+	const struct k_sigaction *a = &sig_actions[sig];
 
-	blocked |= a->mask | (a->flags & SA_NODEFER ? 0 : BIT(sig));
-	if (a->flags & SA_RESETHAND)
-		a->handler = SIG_DFL;
-	if (a->flags & SA_SIGINFO)
-		((void (*)(int, void *, void *))handler)(sig, info, uctx);
-	else
-		((void (*)(int))handler)(sig);
-	blocked = saved;
+	return a->handler == SIG_IGN ||
+	       (a->handler == SIG_DFL && sig_default_ignores(sig));
 }
 
-static void deliver(int sig)
+__noreturn void signal_die(int sig)
 {
-	struct k_sigaction *a = &actions[sig];
+	pr_info("posix: terminated by signal %d\n", sig);
+	kernel_exit(128 + sig);
+}
 
-	if (a->handler == SIG_IGN ||
-	    (a->handler == SIG_DFL && default_ignores(sig)))
-		return;
-	if (blocked & BIT(sig) && sig != SIGKILL && sig != SIGSTOP) {
-		pending |= BIT(sig);
-		return;
+void signal_thread_init(struct posix_thread *pt,
+			const struct posix_thread *parent)
+{
+	/* A new thread inherits the mask; its alternate stack starts
+	 * disabled, as Linux does for CLONE_VM children. */
+	pt->sig.blocked = parent ? parent->sig.blocked : 0;
+	pt->sig.ss_flags = SS_DISABLE;
+}
+
+/* Who takes a process-directed signal: the main thread unless it blocks
+ * it, else the first thread that does not; NULL when all block it. */
+static struct posix_thread *pick_thread(int sig)
+{
+	struct posix_thread *pt;
+
+	list_for_each_entry(pt, &posix_threads, node)
+		if (!(pt->sig.blocked & SIGBIT(sig)))
+			return pt;
+	return NULL;
+}
+
+void signal_send(int sig, const struct ksiginfo *info,
+		 struct posix_thread *pt)
+{
+	unsigned long flags = local_irq_save();
+	struct posix_thread *taker = pt ? pt : pick_thread(sig);
+	bool blocked = !taker || (taker->sig.blocked & SIGBIT(sig));
+	bool waited = taker && (taker->sig.waitset & SIGBIT(sig));
+
+	/* Ignored signals are dropped at once, unless blocked or waited
+	 * for: those stay pending (the handler may change first). */
+	if (sig_ignored(sig) && !blocked && !waited)
+		goto out;
+	if (!blocked && !waited && sig_actions[sig].handler == SIG_DFL)
+		signal_die(sig);
+	if (pt) {
+		if (!(pt->sig.pending & SIGBIT(sig)))
+			pt->sig.info[sig] = *info;
+		pt->sig.pending |= SIGBIT(sig);
+	} else {
+		if (!(signal_shared_pending & SIGBIT(sig)))
+			shared_info[sig] = *info;
+		signal_shared_pending |= SIGBIT(sig);
 	}
-	if (a->handler == SIG_DFL || sig == SIGKILL || sig == SIGSTOP) {
-		pr_info("posix: terminated by signal %d\n", sig);
-		kernel_exit(128 + sig);
+	if (!blocked)
+		posix_signal_wake(taker);
+out:
+	local_irq_restore(flags);
+}
+
+struct ksiginfo *signal_pending_info(struct posix_thread *pt, int sig)
+{
+	unsigned long pending = pt ? pt->sig.pending : signal_shared_pending;
+
+	if (!(pending & SIGBIT(sig)))
+		return NULL;
+	return pt ? &pt->sig.info[sig] : &shared_info[sig];
+}
+
+bool signal_pending_current(void)
+{
+	struct posix_thread *pt = posix_current();
+
+	return pt && ((pt->sig.pending | signal_shared_pending) &
+		      ~pt->sig.blocked);
+}
+
+int signal_dequeue(struct posix_thread *pt, unsigned long set,
+		   struct ksiginfo *info)
+{
+	unsigned long own = pt->sig.pending & set;
+	unsigned long shared = signal_shared_pending & set;
+	int sig;
+
+	if (own) {
+		sig = __builtin_ctzl(own) + 1;
+		pt->sig.pending &= ~SIGBIT(sig);
+		*info = pt->sig.info[sig];
+		return sig;
 	}
-	run_handler(sig, a);
-}
-
-/* From interrupt context (a timer): the default action ends the image
- * at once; otherwise the signal waits for the next system call return,
- * and a thread sleeping in pause() is woken. */
-void signal_raise_async(int sig)
-{
-	struct k_sigaction *a = &actions[sig];
-
-	if (a->handler == SIG_IGN ||
-	    (a->handler == SIG_DFL && default_ignores(sig)))
-		return;
-	if (a->handler == SIG_DFL && !(blocked & BIT(sig))) {
-		pr_info("posix: terminated by signal %d\n", sig);
-		kernel_exit(128 + sig);
+	if (shared) {
+		sig = __builtin_ctzl(shared) + 1;
+		signal_shared_pending &= ~SIGBIT(sig);
+		*info = shared_info[sig];
+		return sig;
 	}
-	pending |= BIT(sig);
-	signal_wake_sleepers();
+	return 0;
 }
 
-/* Called on every system call's way out. */
-void signal_check_pending(void)
+/* After the mask changed: a shared signal it now lets through may have
+ * been waiting for any thread; the caller itself takes it on its way
+ * out, or another thread that sleeps is woken. */
+static void recheck_shared(void)
 {
-	if (unlikely(pending & ~blocked))
-		deliver_pending();
+	unsigned long s = signal_shared_pending;
+
+	while (s) {
+		int sig = __builtin_ctzl(s) + 1;
+		struct posix_thread *t = pick_thread(sig);
+
+		s &= ~SIGBIT(sig);
+		if (t && t != posix_current())
+			posix_signal_wake(t);
+	}
 }
 
-bool signal_is_pending(void)
-{
-	return pending & ~blocked;
-}
-
-static void deliver_pending(void)
-{
-	for (int sig = 1; sig < NSIG; sig++)
-		if (pending & BIT(sig) & ~blocked) {
-			pending &= ~BIT(sig);
-			deliver(sig);
-		}
-}
+/* --- dispositions and masks ------------------------------------------- */
 
 static long sys_rt_sigaction(long sig, long act, long oact, long size)
 {
-	if (sig < 1 || sig >= NSIG || size != 8)
+	struct k_sigaction *a = &sig_actions[sig];
+	unsigned long flags;
+
+	if (sig < 1 || sig >= NSIG_K || size != 8)
 		return -EINVAL;
 	if (act && (sig == SIGKILL || sig == SIGSTOP))
 		return -EINVAL;
 	if (oact)
-		*(struct k_sigaction *)oact = actions[sig];
-	if (act)
-		actions[sig] = *(const struct k_sigaction *)act;
+		*(struct k_sigaction *)oact = *a;
+	if (!act)
+		return 0;
+	flags = local_irq_save();
+	*a = *(const struct k_sigaction *)act;
+	a->mask &= ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	/* POSIX: setting a pending signal to be ignored discards it. */
+	if (sig_ignored(sig)) {
+		struct posix_thread *pt;
+
+		signal_shared_pending &= ~SIGBIT(sig);
+		list_for_each_entry(pt, &posix_threads, node)
+			pt->sig.pending &= ~SIGBIT(sig);
+	}
+	local_irq_restore(flags);
 	return 0;
 }
 SYSCALL(rt_sigaction, "dppu", sys_rt_sigaction);
 
+/* Set the caller's mask (SIGKILL and SIGSTOP never blocked). */
+void signal_set_blocked(struct posix_thread *pt, unsigned long mask)
+{
+	unsigned long flags = local_irq_save();
+
+	pt->sig.blocked = mask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	recheck_shared();
+	local_irq_restore(flags);
+}
+
+int signal_set_temp_mask(const void *set, unsigned long size)
+{
+	struct posix_thread *pt = posix_current();
+
+	if (!set)
+		return 0;
+	if (size != 8)
+		return -EINVAL;
+	if (!pt)
+		return 0;
+	pt->sig.saved_mask = pt->sig.blocked;
+	pt->sig.restore_mask = true;
+	signal_set_blocked(pt, *(const unsigned long *)set);
+	return 0;
+}
+
 static long sys_rt_sigprocmask(long how, long set, long oset, long size)
 {
-	unsigned long s;
+	struct posix_thread *pt = posix_current();
+	unsigned long s, old;
 
 	if (size != 8)
 		return -EINVAL;
-	if (oset)
-		*(unsigned long *)oset = blocked;
-	if (!set)
-		return 0;
-	s = *(const unsigned long *)set & ~(BIT(SIGKILL) | BIT(SIGSTOP));
-	if (how == SIG_BLOCK)
-		blocked |= s;
-	else if (how == SIG_UNBLOCK)
-		blocked &= ~s;
-	else if (how == SIG_SETMASK)
-		blocked = s;
-	else
+	if (!pt)
 		return -EINVAL;
-	deliver_pending();
+	old = pt->sig.blocked;
+	if (set) {
+		s = *(const unsigned long *)set;
+		if (how == SIG_BLOCK)
+			s |= old;
+		else if (how == SIG_UNBLOCK)
+			s = old & ~s;
+		else if (how != SIG_SETMASK)
+			return -EINVAL;
+		signal_set_blocked(pt, s);
+	}
+	if (oset)
+		*(unsigned long *)oset = old;
 	return 0;
 }
 SYSCALL(rt_sigprocmask, "dppu", sys_rt_sigprocmask);
 
 static long sys_rt_sigpending(long set, long size)
 {
-	*(unsigned long *)set = pending;
+	struct posix_thread *pt = posix_current();
+
+	if (size != 8)
+		return -EINVAL;
+	*(unsigned long *)set = pt ? (pt->sig.pending | signal_shared_pending) &
+				     pt->sig.blocked : 0;
 	return 0;
 }
 SYSCALL(rt_sigpending, "pu", sys_rt_sigpending);
 
-static long send(long sig)
+/* --- sending ------------------------------------------------------------ */
+
+static long send_user(long sig, struct posix_thread *pt, int code)
 {
-	if (sig < 0 || sig >= NSIG)
+	struct ksiginfo info = { .signo = (int)sig, .code = code,
+				 .f = { 1 } };	/* si_pid 1, si_uid 0 */
+
+	if (sig < 0 || sig >= NSIG_K)
 		return -EINVAL;
 	if (sig)
-		deliver((int)sig);
+		signal_send((int)sig, &info, pt);
 	return 0;
 }
 
 void send_sig_current(int sig)
 {
-	if (sig > 0 && sig < NSIG)
-		deliver(sig);
+	if (sig > 0 && sig < NSIG_K)
+		send_user(sig, posix_current(), SI_USER);
 }
 
 static long sys_kill(long pid, long sig)
 {
 	if (pid != 1 && pid != 0 && pid != -1)
 		return -ESRCH;
-	return send(sig);
+	return send_user(sig, NULL, SI_USER);
 }
 SYSCALL(kill, "dd", sys_kill);
 
+/* The thread with this tid, or NULL. */
+static struct posix_thread *thread_by_tid(long tid)
+{
+	struct posix_thread *pt;
+
+	list_for_each_entry(pt, &posix_threads, node)
+		if (posix_thread_tid(pt) == tid)
+			return pt;
+	return NULL;
+}
+
 static long sys_tgkill(long tgid, long tid, long sig)
 {
-	if (tgid != 1)
+	struct posix_thread *pt;
+
+	if (tgid <= 0 || tid <= 0)
+		return -EINVAL;
+	pt = thread_by_tid(tid);
+	if (tgid != 1 || !pt)
 		return -ESRCH;
-	return send(sig);
+	return send_user(sig, pt, SI_USER);	/* as Linux 6.18 reports */
 }
 SYSCALL(tgkill, "ddd", sys_tgkill);
 
 static long sys_tkill(long tid, long sig)
 {
-	return send(sig);
+	struct posix_thread *pt;
+
+	if (tid <= 0)
+		return -EINVAL;
+	pt = thread_by_tid(tid);
+	return pt ? send_user(sig, pt, SI_USER) : -ESRCH;
 }
 SYSCALL(tkill, "dd", sys_tkill);
 
-static long sys_sigaltstack(long ss, long old)
+/* sigqueue: the caller's siginfo, which may not claim to be the
+ * kernel's (si_code >= 0) - as Linux refuses it. */
+static long queue_info(long sig, long uinfo, struct posix_thread *pt)
 {
-	if (old)
-		memset((void *)old, 0, 24);
+	struct ksiginfo info;
+
+	if (sig < 0 || sig >= NSIG_K)
+		return -EINVAL;
+	memcpy(&info, (const void *)uinfo, sizeof(info));
+	if (info.code >= 0 || info.code == SI_TKILL)
+		return -EPERM;
+	info.signo = (int)sig;
+	if (sig)
+		signal_send((int)sig, &info, pt);
 	return 0;
 }
-SYSCALL(sigaltstack, "pp", sys_sigaltstack);
 
-static int exception_signal(const struct fault_info *fi)
+static long sys_rt_sigqueueinfo(long pid, long sig, long uinfo)
 {
-	int sig;
+	if (pid != 1)
+		return -ESRCH;
+	return queue_info(sig, uinfo, NULL);
+}
+SYSCALL(rt_sigqueueinfo, "ddp", sys_rt_sigqueueinfo);
 
-	if (!boot_time_ns())
-		return 0;	/* before the app started: a kernel crash */
-	switch (fi->vector) {
-	case 0: case 16: case 19:
-		sig = 8;	/* SIGFPE */
-		break;
-	case 3:
-		sig = 5;	/* SIGTRAP */
-		break;
-	case 6:
-		sig = 4;	/* SIGILL */
-		break;
-	case 17:
-		sig = 7;	/* SIGBUS */
-		break;
-	case 13: case 14:
-		sig = 11;	/* SIGSEGV */
-		break;
-	default:
+static long sys_rt_tgsigqueueinfo(long tgid, long tid, long sig, long uinfo)
+{
+	struct posix_thread *pt = thread_by_tid(tid);
+
+	if (tgid != 1 || !pt)
+		return -ESRCH;
+	return queue_info(sig, uinfo, pt);
+}
+SYSCALL(rt_tgsigqueueinfo, "dddp", sys_rt_tgsigqueueinfo);
+
+/* --- the alternate signal stack ---------------------------------------- */
+
+bool sig_on_altstack(const struct posix_thread *pt, uintptr_t sp)
+{
+	return !(pt->sig.ss_flags & SS_DISABLE) && sp > pt->sig.ss_sp &&
+	       sp - pt->sig.ss_sp <= pt->sig.ss_size;
+}
+
+void sig_altstack_get(const struct posix_thread *pt, uintptr_t sp,
+		      struct stack_k *st)
+{
+	st->sp = pt->sig.ss_sp;
+	st->size = pt->sig.ss_size;
+	st->flags = (sig_on_altstack(pt, sp) ? SS_ONSTACK :
+		     pt->sig.ss_flags & SS_DISABLE ? SS_DISABLE : 0) |
+		    (pt->sig.ss_flags & SS_AUTODISARM);
+	st->pad = 0;
+}
+
+/* sp: the caller's stack pointer (no change while running on it). */
+int sig_altstack_set(struct posix_thread *pt, const struct stack_k *ss,
+		     uintptr_t sp)
+{
+	int mode = ss->flags & ~SS_AUTODISARM;
+
+	if (sig_on_altstack(pt, sp))
+		return -EPERM;
+	if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
+		return -EINVAL;
+	if (mode == SS_DISABLE) {
+		pt->sig.ss_flags = SS_DISABLE;
+		pt->sig.ss_sp = 0;
+		pt->sig.ss_size = 0;
 		return 0;
 	}
-	/* musl guards a thread's stack with a PROT_NONE page below it: a
-	 * fault just below the stack pointer is that thread's overflow. */
-	if (fi->vector == 14 && fi->addr < fi->rsp + PAGE_SIZE &&
-	    fi->addr + 65536 > fi->rsp)
-		pr_info("posix: stack overflow in thread %d (fault at %#lx, "
-			"stack pointer %#lx)\n", posix_tid(),
-			(unsigned long)fi->addr, (unsigned long)fi->rsp);
-	pr_info("posix: the program took signal %d: exit status %d\n", sig,
-		128 + sig);
-	return 128 + sig;
-}
-
-static int signal_init(void)
-{
-	trap_set_fatal_hook(exception_signal);
+	if (ss->size < MINSIGSTKSZ)
+		return -ENOMEM;
+	pt->sig.ss_flags = ss->flags & SS_AUTODISARM;
+	pt->sig.ss_sp = ss->sp;
+	pt->sig.ss_size = ss->size;
 	return 0;
 }
-early_initcall(signal_init);
+
+static long sys_sigaltstack(struct syscall_args *r)
+{
+	struct posix_thread *pt = posix_current();
+	const struct stack_k *ss = (const struct stack_k *)r->a[0];
+	struct stack_k *oss = (struct stack_k *)r->a[1];
+	struct stack_k old;
+	int ret = 0;
+
+	if (!pt)
+		return -EINVAL;
+	sig_altstack_get(pt, r->rsp, &old);
+	if (ss)
+		ret = sig_altstack_set(pt, ss, r->rsp);
+	if (!ret && oss)
+		*oss = old;
+	return ret;
+}
+SYSCALL_FRAME(sigaltstack, "pp", sys_sigaltstack);

@@ -12,6 +12,7 @@
 #include <pith/plat.h>
 #include <pith/printk.h>
 #include <pith/string.h>
+#include "posix.h"
 
 #define AT_NULL		0
 #define AT_PHDR		3
@@ -108,6 +109,8 @@ static __noreturn void posix_launch(int argc, char **argv, char **envp,
 				    uintptr_t top)
 {
 	uint64_t *sp = build_stack(argc, argv, envp, top);
+
+	posix_app_start();
 
 	/* As the kernel enters a new program: %rdx = 0 (no exit hook from
 	 * a dynamic linker), no frame above _start. */

@@ -10,6 +10,7 @@
 #include <pith/errno.h>
 #include <pith/init.h>
 #include <pith/io.h>
+#include <pith/irqflags.h>
 #include <pith/plat.h>
 #include <pith/preempt.h>
 #include <pith/printk.h>
@@ -39,7 +40,23 @@ static long enosys(unsigned long nr)
 	return -ENOSYS;
 }
 
-long do_syscall(struct syscall_args *r)
+/* Whether the way out needs entry.S's slow path: a signal the thread
+ * takes now, rt_sigreturn, or a result that asks for a restart. */
+static inline long exit_work(long ret)
+{
+	struct posix_thread *pt = posix_current();
+
+	if (unlikely(ret >= -ERESTARTNOHAND && ret <= -ERESTARTSYS))
+		return 1;
+	return pt && (((pt->sig.pending | signal_shared_pending) &
+		       ~pt->sig.blocked) || pt->sig.sigreturn ||
+		      pt->sig.restore_mask);
+}
+
+/* Returns with interrupts off: entry.S keeps them off until it is back
+ * in the caller, so nothing arrives unnoticed after this last look. */
+struct syscall_ret do_syscall(struct syscall_args *r);
+struct syscall_ret do_syscall(struct syscall_args *r)
 {
 	unsigned long nr = r->nr;
 	const struct syscall_def *d = nr < NR_SYSCALLS ? table[nr] : NULL;
@@ -56,14 +73,14 @@ long do_syscall(struct syscall_args *r)
 			    r->a[5]);
 	if (unlikely(strace_on))
 		strace_exit(r, ret);
-	signal_check_pending();
 	/* Linux's exit to user mode: a wake-up made with interrupts off
 	 * (futex_wake) may have asked for a switch that nothing would carry
 	 * out before the next interrupt, and without a slice timer armed
 	 * there may be none: a woken thread would wait behind a spinner. */
 	if (need_resched())
 		preempt_schedule();
-	return ret;
+	local_irq_disable();
+	return (struct syscall_ret){ ret, exit_work(ret) };
 }
 
 static int syscall_init(void)

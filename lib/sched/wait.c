@@ -6,6 +6,18 @@
  */
 #include <pith/wait.h>
 
+static bool (*signal_hook)(struct thread *t);
+
+void sched_set_signal_hook(bool (*pending)(struct thread *t))
+{
+	signal_hook = pending;
+}
+
+bool signal_pending(struct thread *t)
+{
+	return signal_hook && signal_hook(t);
+}
+
 int autoremove_wake_function(struct wait_queue_entry *e, void *key)
 {
 	int woke = wake_up_process(e->thread);

@@ -21,6 +21,7 @@
 #include <pith/mm.h>
 #include <pith/mutex.h>
 #include <pith/sched.h>
+#include <pith/signal_k.h>
 #include <pith/spinlock.h>
 #include <pith/syscall.h>
 #include <pith/time.h>
@@ -395,6 +396,10 @@ static long ep_poll(struct eventpoll *ep, struct epoll_event_k *out,
 		if (n || !timeout_ns || now >= deadline)
 			return n;
 		prepare_to_wait_exclusive(&ep->wq, &w, TASK_INTERRUPTIBLE);
+		if (signal_pending(current)) {
+			finish_wait(&ep->wq, &w);
+			return -EINTR;
+		}
 		if (!ep_has_ready(ep))
 			schedule_timeout(deadline == UINT64_MAX ? UINT64_MAX :
 					 deadline - now);
@@ -427,11 +432,13 @@ static long sys_epoll_wait(long epfd, long events, long max, long ms)
 }
 SYSCALL(epoll_wait, "dpdd", sys_epoll_wait);
 
-/* The signal mask is not applied: no signal arrives asynchronously. */
+/* The mask applies while it waits (lib/posix restores the old one). */
 static long sys_epoll_pwait(long epfd, long events, long max, long ms,
 			    long sigmask, long size)
 {
-	return sys_epoll_wait(epfd, events, max, ms);
+	int err = signal_set_temp_mask((const void *)sigmask, size);
+
+	return err ? err : sys_epoll_wait(epfd, events, max, ms);
 }
 SYSCALL(epoll_pwait, "dpddpu", sys_epoll_pwait);
 

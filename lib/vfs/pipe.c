@@ -112,7 +112,9 @@ long pipe_do_read(struct pipe *p, void *buf, size_t len, bool nonblock)
 			return 0;
 		if (nonblock)
 			return -EAGAIN;
-		wait_event(p->rd_wait, p->len || !p->writers);
+		if (wait_event_interruptible(p->rd_wait,
+					     p->len || !p->writers))
+			return -ERESTARTSYS;
 	}
 }
 
@@ -147,8 +149,9 @@ long pipe_do_write(struct pipe *p, const void *buf, size_t len,
 		spin_unlock_irqrestore(&p->lock, flags);
 		if (nonblock)
 			return done ? (long)done : -EAGAIN;
-		wait_event(p->wr_wait, !p->readers ||
-			   PIPE_SIZE - p->len >= need);
+		if (wait_event_interruptible(p->wr_wait, !p->readers ||
+					     PIPE_SIZE - p->len >= need))
+			return done ? (long)done : -ERESTARTSYS;
 	}
 	return (long)done;
 }

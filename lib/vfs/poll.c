@@ -16,6 +16,7 @@
  */
 #include <pith/mm.h>
 #include <pith/sched.h>
+#include <pith/signal_k.h>
 #include <pith/syscall.h>
 #include <pith/time.h>
 #include <pith/wait.h>
@@ -152,7 +153,7 @@ static bool poll_schedule(struct poll_wqueues *pw, uint64_t deadline)
 	if (deadline != UINT64_MAX && now >= deadline)
 		return false;
 	current->state = TASK_INTERRUPTIBLE;
-	if (!pw->triggered) {
+	if (!pw->triggered && !signal_pending(current)) {
 		if (deadline == UINT64_MAX)
 			schedule();
 		else
@@ -206,6 +207,10 @@ int do_poll_fds(struct pollfd_k *fds, unsigned int n, uint64_t timeout_ns)
 			count = pw.error;
 			break;
 		}
+		if (signal_pending(current)) {
+			count = -ERESTARTNOHAND;	/* EINTR after a handler */
+			break;
+		}
 		if (!poll_schedule(&pw, deadline))
 			break;
 	}
@@ -248,13 +253,15 @@ static long sys_poll(long ufds, long nfds, long ms)
 }
 SYSCALL(poll, "dpd", sys_poll);
 
-/* The signal mask is not applied: no signal arrives asynchronously. */
+/* The mask applies while it waits (lib/posix restores the old one). */
 static long sys_ppoll(long ufds, long nfds, long uts, long sigmask,
 		      long sigsetsize)
 {
 	uint64_t ns;
 	long err = timespec_to_ns((const struct timespec_k *)uts, &ns);
 
+	if (!err)
+		err = signal_set_temp_mask((const void *)sigmask, sigsetsize);
 	if (err)
 		return err;
 	return poll_user(ufds, nfds, ns);

@@ -10,6 +10,7 @@
  * Interface: SYSCALL() registrations only.
  */
 #include <pith/mm.h>
+#include <pith/signal_k.h>
 #include <pith/string.h>
 #include <pith/syscall.h>
 #include <pith/time.h>
@@ -143,13 +144,16 @@ static long sys_select(long nfds, long r, long w, long x, long utv)
 }
 SYSCALL(select, "dpppp", sys_select);
 
-/* The sixth argument is {sigmask, size}: not applied (no async signals). */
+/* The sixth argument is {sigmask, size}: the mask while it waits. */
 static long sys_pselect6(long nfds, long r, long w, long x, long uts,
 			 long sig)
 {
+	const unsigned long *ss = (const unsigned long *)sig;
 	uint64_t ns;
 	long err = timespec_to_ns((const struct timespec_k *)uts, &ns);
 
+	if (!err && ss)
+		err = signal_set_temp_mask((const void *)ss[0], ss[1]);
 	if (err)
 		return err;
 	return do_select(nfds, r, w, x, ns);

@@ -139,6 +139,25 @@ bool paging_is_mapped(uintptr_t va)
 	return pml4 ? e && (*e & PTE_P) : va < 0x100000000ull;
 }
 
+bool paging_is_writable(uintptr_t va)
+{
+	uint64_t *t = pml4;
+
+	if (!pml4 || (va >= 0x0000800000000000ull &&
+		      va < 0xffff800000000000ull))
+		return false;
+	for (int level = 3; level >= 0; level--) {
+		uint64_t e = t[idx(va, level)];
+
+		if ((e & (PTE_P | PTE_W)) != (PTE_P | PTE_W))
+			return false;
+		if (!level || (e & PTE_PS))
+			return true;
+		t = (uint64_t *)(uintptr_t)(e & PTE_ADDR);
+	}
+	return false;
+}
+
 int arch_map_page(uintptr_t va, uintptr_t pa, unsigned int vmprot)
 {
 	unsigned long flags;

@@ -34,6 +34,25 @@ static fault_describe_t describe_hooks[TRAP_MAX_DESCRIBE];
 static struct kjmp_buf *catch_jb;
 static struct fault_info last_fault;
 static int (*fatal_hook)(const struct fault_info *fi);
+static bool (*signal_fault_hook)(struct trap_regs *r,
+				 const struct fault_info *fi);
+static void (*signal_return_hook)(struct trap_regs *r);
+
+void trap_set_signal_hooks(bool (*fault)(struct trap_regs *r,
+					 const struct fault_info *fi),
+			   void (*ret)(struct trap_regs *r))
+{
+	signal_fault_hook = fault;
+	signal_return_hook = ret;
+}
+
+/* vectors.S, on every way out of a trap or interrupt (interrupts off). */
+void trap_return(struct trap_regs *r);
+void trap_return(struct trap_regs *r)
+{
+	if (signal_return_hook)
+		signal_return_hook(r);
+}
 
 void trap_set_fatal_hook(int (*fn)(const struct fault_info *fi))
 {
@@ -211,6 +230,10 @@ static void exception(struct trap_regs *r)
 		r->rsp = jb->rsp - 64;
 		return;
 	}
+	/* In a thread (not an interrupt): the app's handler, if any. */
+	if (signal_fault_hook && !in_interrupt() &&
+	    signal_fault_hook(r, &last_fault))
+		return;
 	ksnprintf(what, sizeof(what), "exception %lu %s",
 		  (unsigned long)r->vector, exc_names[r->vector] ?
 		  exc_names[r->vector] : "reserved");

@@ -28,6 +28,11 @@ trap_common:
 	call trap_dispatch
 	testl %eax, %eax
 	jnz preempt_from_irq
+trap_exit:
+	/* Signals for app code are delivered here (the hook rewrites the
+	 * frame), after any preemption: see lib/posix/signal.c. */
+	movq %rsp, %rdi
+	call trap_return
 restore_regs:
 	popq %r15
 	popq %r14
@@ -75,7 +80,7 @@ preempt_from_irq:
 	movl $(TRAP_FRAME_SIZE / 8), %ecx
 	rep movsq
 	call irq_exit_preempt
-	jmp restore_regs
+	jmp trap_exit
 
 /* Stubs are 16 bytes apart so that the table below is arithmetic.
  * Vectors whose exceptions push an error code: 8 10-14 17 21 29 30. */

@@ -6,14 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-
-/* Saved by traps.S, in push order reversed. */
-struct trap_regs {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error;
-	uint64_t rip, cs, rflags, rsp, ss;
-};
+#include <pith/trap.h>	/* struct trap_regs */
 
 void serial_init(void);
 void cpu_init(void);

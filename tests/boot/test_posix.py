@@ -80,6 +80,11 @@ CASES = [
     ("fsextra", [], {}),
     ("vfsrace", [], {}),
     ("schedprio", [], {}),
+    ("sigasync", [], {}),
+    ("sigfault", [], {}),
+    ("sigmask", [], {}),
+    ("stackovf", ["altstack"], {}),
+    ("sigtimer", [], {}),
 ]
 
 
@@ -191,3 +196,12 @@ def test_vfsrace_workers_are_preempted():
     assert rc == 0, raw
     assert "workers preempted: yes" in lines, raw
     assert "lock: BUG" not in raw, raw
+
+
+def test_signal_from_another_thread_interrupts_computation(tmp_path):
+    # posixprog runs CFS: the signalled thread computes while the other
+    # one gets the CPU to send it.
+    native = run_native(build_native("sigthread"), [], {}, str(tmp_path))
+    rc, lines, raw = run_pith(build_pith("sigthread"), [], {})
+    assert lines == native[1], raw
+    assert rc == native[0] == 0, raw

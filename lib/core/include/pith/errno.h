@@ -75,6 +75,12 @@
 #define EUCLEAN		117
 #endif
 
+/* Kernel-internal: a system call a signal interrupted. lib/posix turns
+ * them into EINTR or a restart on the way out; the app never sees them. */
+#define ERESTARTSYS	512	/* restart with SA_RESTART, else EINTR */
+#define ERESTARTNOINTR	513	/* always restart */
+#define ERESTARTNOHAND	514	/* EINTR after a handler, else restart */
+
 #define MAX_ERRNO	4095
 
 #define IS_ERR_VALUE(x)	((uintptr_t)(x) >= (uintptr_t)-MAX_ERRNO)

@@ -254,6 +254,10 @@ int vm_protect(void *addr, size_t len, unsigned int prot);
  * from exception context.
  */
 bool vm_describe_fault(uintptr_t addr, char *buf, size_t len);
+/* Whether addr lies inside a region (whatever its protection now, guard
+ * pages excluded): lib/posix tells SEGV_ACCERR from SEGV_MAPERR by it,
+ * as Linux does by the VMA. Callable from exception context. */
+bool vm_region_at(uintptr_t addr);
 
 struct vm_stats {
 	unsigned long regions;

@@ -129,6 +129,12 @@ struct thread *sched_find_thread(int tid);
 void sched_set_worker_hooks(void (*sleeping)(struct thread *t),
 			    void (*waking)(struct thread *t));
 
+/* Whether t has a signal to take (the test comes from lib/posix, which
+ * wakes a TASK_INTERRUPTIBLE sleeper when one arrives); false without
+ * it. Any context. */
+bool signal_pending(struct thread *t);
+void sched_set_signal_hook(bool (*pending)(struct thread *t));
+
 /* Sleeping. Return 0, or the ns left when woken early. */
 uint64_t schedule_timeout(uint64_t ns);	/* state set by the caller */
 void msleep(unsigned int ms);

@@ -8,6 +8,8 @@
  *   wait_event_timeout(wq, cond, ns)        0 if it timed out with cond
  *                                           still false, else ns left (>=1)
  *   wait_event_exclusive(wq, cond)          one waiter woken per wake_up
+ *   wait_event_interruptible(wq, cond)      0, or -ERESTARTSYS when a signal
+ *                                           came first (signal_pending)
  *   wake_up(&wq)                            every non-exclusive waiter and
  *                                           one exclusive one
  *   wake_up_nr(&wq, n), wake_up_all(&wq)
@@ -106,6 +108,27 @@ static inline bool waitqueue_active(struct wait_queue_head *wq)
 	}								\
 	finish_wait(&(wq), &__w);					\
 	__left; })
+
+/* A signal for the sleeper ends the wait: the system call returns
+ * -ERESTARTSYS, which lib/posix turns into EINTR or a restart. */
+#define __wait_event_interruptible(wq, cond) ({				\
+	int __ret = 0;							\
+	DEFINE_WAIT(__w);						\
+	for (;;) {							\
+		prepare_to_wait(&(wq), &__w, TASK_INTERRUPTIBLE);	\
+		if (cond)						\
+			break;						\
+		if (signal_pending(current)) {				\
+			__ret = -ERESTARTSYS;				\
+			break;						\
+		}							\
+		schedule();						\
+	}								\
+	finish_wait(&(wq), &__w);					\
+	__ret; })
+
+#define wait_event_interruptible(wq, cond)				\
+	((cond) ? 0 : __wait_event_interruptible(wq, cond))
 
 #define wait_event(wq, cond)						\
 	do {								\

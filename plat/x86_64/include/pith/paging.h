@@ -35,6 +35,9 @@ int arch_protect_page(uintptr_t va, unsigned int vmprot);
 /* Identity-map MMIO uncached; returns the virtual address (== pa). */
 void *ioremap(uintptr_t pa, uintptr_t len);
 bool paging_is_mapped(uintptr_t va);
+/* Mapped and writable (what a write by kernel code needs, CR0.WP on):
+ * lib/posix checks an app stack before it writes a signal frame. */
+bool paging_is_writable(uintptr_t va);
 /* alloc returns a zeroed page's address or 0. */
 void paging_set_page_allocator(uintptr_t (*alloc)(void));
 

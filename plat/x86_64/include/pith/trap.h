@@ -12,6 +12,7 @@
  *                           instead of being fatal (tests that expect a
  *                           fault). trap_catch(NULL) disarms.
  *   trap_last_fault()       what the caught exception was
+ *   trap_set_signal_hooks(fault, ret)   lib/posix's signal delivery
  */
 #ifndef PITH_TRAP_H
 #define PITH_TRAP_H
@@ -20,6 +21,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <pith/compiler.h>
+
+/* Saved by vectors.S on every trap and interrupt, lowest address first:
+ * the general registers, the vector and error code, the CPU's frame.
+ * lib/posix builds the same frame for a system call's slow exit. */
+struct trap_regs {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
 
 struct fault_info {
 	unsigned int vector;
@@ -47,6 +58,16 @@ const struct fault_info *trap_last_fault(void);
  * or 0 to keep the kernel's panic status. It must not return to the
  * faulting code. */
 void trap_set_fatal_hook(int (*fn)(const struct fault_info *fi));
+/* Signals (lib/posix). fault(r, fi) runs for an exception outside
+ * interrupt context before it is reported: it returns true when it has
+ * redirected r into the app's handler (the exception then returns
+ * there), false to keep the exception fatal. ret(r) runs on every return
+ * from a trap or interrupt, interrupts off, just before the registers
+ * are restored, and may redirect r the same way (asynchronous signals).
+ * Either may be NULL. */
+void trap_set_signal_hooks(bool (*fault)(struct trap_regs *r,
+					 const struct fault_info *fi),
+			   void (*ret)(struct trap_regs *r));
 /* Count the instructions fn(arg) executes (single-stepping with the trap
  * flag; at most 'budget'). Code entered through SYSCALL is only counted
  * if FMASK does not clear TF. For benchmarks: exact on any accelerator. */
