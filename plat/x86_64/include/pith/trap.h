@@ -47,6 +47,13 @@ const struct fault_info *trap_last_fault(void);
  * or 0 to keep the kernel's panic status. It must not return to the
  * faulting code. */
 void trap_set_fatal_hook(int (*fn)(const struct fault_info *fi));
+/* Demand paging (lib/mm's lazy regions): on a page fault on a
+ * not-present page, fn(cr2, access) runs first, in any context with
+ * interrupts off (access: VM_READ, VM_WRITE or VM_EXEC of
+ * <pith/paging.h>). When it returns true the page is there now and the
+ * instruction is re-executed; false leaves the fault to the usual path.
+ * It must not block. */
+void trap_set_fault_fixup(bool (*fn)(uintptr_t addr, unsigned int access));
 /* Count the instructions fn(arg) executes (single-stepping with the trap
  * flag; at most 'budget'). Code entered through SYSCALL is only counted
  * if FMASK does not clear TF. For benchmarks: exact on any accelerator. */
