@@ -76,6 +76,7 @@ CASES = [
     ("stackovf", [], {}),
     ("alarm", [], {}),
     ("alarm", ["default"], {}),
+    ("lazymem", [], {}),
 ]
 
 
