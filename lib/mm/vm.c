@@ -323,12 +323,18 @@ static struct vm_region *vm_find(uintptr_t va)
 }
 
 /* Set prot on r's backed pages in [lo, hi) (those not backed yet take
- * r->prot when touched). [I] */
+ * r->prot when touched). Every page of a region that is not lazy is
+ * mapped. [I] */
 static void vm_protect_pages(struct vm_region *r, uintptr_t lo, uintptr_t hi,
 			     unsigned int prot)
 {
 	struct page *page;
 
+	if (!(r->flags & VM_LAZY)) {
+		for (uintptr_t va = lo; va < hi; va += PAGE_SIZE)
+			arch_protect_page(va, prot);
+		return;
+	}
 	list_for_each_entry(page, &r->pages, lru)
 		if (page->index >= lo && page->index < hi)
 			arch_protect_page(page->index, prot);

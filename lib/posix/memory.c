@@ -47,6 +47,14 @@ static unsigned int vmprot(long prot)
 	       (prot & PROT_EXEC ? VM_EXEC | VM_READ : 0);
 }
 
+/* Is [addr, addr + len) in lib/mm's VM window (mmap'ed memory)? */
+static bool in_vm_window(long addr, long len)
+{
+	return (uintptr_t)addr >= VM_WINDOW_START &&
+	       (uintptr_t)addr < VM_WINDOW_END &&
+	       (uintptr_t)len <= VM_WINDOW_END - (uintptr_t)addr;
+}
+
 static long sys_mmap(long addr, long len, long prot, long flags, long fd,
 		     long off)
 {
@@ -122,8 +130,8 @@ static long sys_madvise(long addr, long len, long advice)
 {
 	if ((addr & (PAGE_SIZE - 1)) || len < 0)
 		return -EINVAL;
-	if (advice != MADV_DONTNEED || !len)
-		return 0;
+	if (advice != MADV_DONTNEED || !len || !in_vm_window(addr, len))
+		return 0;	/* the image's own memory: left alone */
 	/* Linux: the pages go, and private anonymous memory reads back as
 	 * zeros afterwards. */
 	return vm_discard((void *)addr, ALIGN_UP((size_t)len, PAGE_SIZE));
@@ -152,6 +160,8 @@ static long sys_mlock(long addr, long len)
 
 	if (len <= 0)
 		return len ? -EINVAL : 0;
+	if (!in_vm_window((long)a, len))
+		return 0;	/* the image's own memory is always there */
 	return vm_prefault((void *)a, ALIGN_UP((uintptr_t)addr + (size_t)len,
 					       PAGE_SIZE) - a);
 }
