@@ -2,7 +2,8 @@
 /*
  * lib/mm's start at the early init level: take every RAM range the
  * platform's boot allocator has not used, become the page-table page
- * allocator, and name guard pages in fault reports.
+ * allocator, name guard pages in fault reports and back lazy regions'
+ * pages on their first touch.
  */
 #include <pith/bootinfo.h>
 #include <pith/init.h>
@@ -38,6 +39,7 @@ static int mm_boot(void)
 	bootmem_take(add_range, NULL);
 	paging_set_page_allocator(pgtable_page);
 	trap_add_describe(vm_describe_fault);
+	trap_set_fault_fixup(vm_handle_fault);
 	pr_debug("mm: %lu pages free\n", nr_free_pages());
 	return 0;
 }

@@ -2,10 +2,16 @@
 /*
  * Memory calls on lib/mm's VM regions: mmap (anonymous, private or
  * shared: one process, so the same; files through lib/vfs's
- * vfs_mmap_fd), munmap (also partial), mprotect,
- * mremap, madvise (advice only), and brk, which always refuses to move:
- * musl's malloc then takes its memory from mmap, as it does on Linux when
- * brk fails. Regions come zeroed with an unmapped guard page below.
+ * vfs_mmap_fd), munmap (also partial), mprotect, mremap, madvise
+ * (MADV_DONTNEED drops pages, the rest is advice), and brk, which always
+ * refuses to move: musl's malloc then takes its memory from mmap, as it
+ * does on Linux when brk fails. Regions come zeroed with an unmapped
+ * guard page below.
+ *
+ * Anonymous memory is backed on demand (CONFIG_LIBMM_LAZY_ANON): mmap
+ * and mremap growth only reserve the range, and a page is allocated when
+ * first touched (by the app, or by the kernel copying into an app
+ * buffer). MAP_POPULATE, MAP_LOCKED and mlock back it at once.
  */
 #include <pith/clock.h>
 #include <pith/errno.h>
@@ -23,15 +29,32 @@
 #define MAP_FIXED	0x10
 #define MAP_ANONYMOUS	0x20
 #define MAP_GROWSDOWN	0x100
+#define MAP_LOCKED	0x2000
+#define MAP_POPULATE	0x8000
 #define MAP_STACK	0x20000
 #define MREMAP_MAYMOVE	1
 #define MREMAP_FIXED	2
+#define MADV_DONTNEED	4
+
+#ifdef CONFIG_LIBMM_LAZY_ANON
+#define ANON_LAZY	VM_LAZY
+#else
+#define ANON_LAZY	0
+#endif
 
 static unsigned int vmprot(long prot)
 {
 	return (prot & PROT_READ ? VM_READ : 0) |
 	       (prot & PROT_WRITE ? VM_WRITE | VM_READ : 0) |
 	       (prot & PROT_EXEC ? VM_EXEC | VM_READ : 0);
+}
+
+/* Is [addr, addr + len) in lib/mm's VM window (mmap'ed memory)? */
+static bool in_vm_window(long addr, long len)
+{
+	return (uintptr_t)addr >= VM_WINDOW_START &&
+	       (uintptr_t)addr < VM_WINDOW_END &&
+	       (uintptr_t)len <= VM_WINDOW_END - (uintptr_t)addr;
 }
 
 static long sys_mmap(long addr, long len, long prot, long flags, long fd,
@@ -51,7 +74,9 @@ static long sys_mmap(long addr, long len, long prot, long flags, long fd,
 	if (flags & MAP_FIXED)
 		return -ENOMEM;		/* we choose every address */
 	p = vm_map(ALIGN_UP((size_t)len, PAGE_SIZE), vmprot(prot),
-		   flags & (MAP_STACK | MAP_GROWSDOWN) ? VM_STACK : 0, "mmap");
+		   (flags & (MAP_STACK | MAP_GROWSDOWN) ? VM_STACK : 0) |
+		   (flags & (MAP_POPULATE | MAP_LOCKED) ? 0 : ANON_LAZY),
+		   "mmap");
 	if (IS_ERR_OR_NULL(p))
 		return -ENOMEM;
 	return (long)p;
@@ -96,10 +121,14 @@ static long sys_mremap(long old, long old_len, long new_len, long flags,
 		return -ENOMEM;		/* growing in place is not offered */
 	if (vm_is_borrowed((void *)old))
 		return -EINVAL;		/* a copy would stop sharing the file */
-	p = vm_map(n, VM_READ | VM_WRITE, 0, "mmap");
+	p = vm_map(n, VM_READ | VM_WRITE, ANON_LAZY, "mmap");
 	if (IS_ERR_OR_NULL(p))
 		return -ENOMEM;
-	memcpy(p, (void *)old, o);
+	/* Untouched pages are zeros on both sides: copy only backed ones,
+	 * so growing a lazily backed mapping backs nothing new. */
+	for (size_t off = 0; off < o; off += PAGE_SIZE)
+		if (!ANON_LAZY || paging_is_mapped((uintptr_t)old + off))
+			memcpy((char *)p + off, (char *)old + off, PAGE_SIZE);
 	vm_unmap((void *)old, o);
 	return (long)p;
 }
@@ -107,7 +136,13 @@ SYSCALL(mremap, "pxxxp", sys_mremap);
 
 static long sys_madvise(long addr, long len, long advice)
 {
-	return addr & (PAGE_SIZE - 1) ? -EINVAL : 0;
+	if ((addr & (PAGE_SIZE - 1)) || len < 0)
+		return -EINVAL;
+	if (advice != MADV_DONTNEED || !len || !in_vm_window(addr, len))
+		return 0;	/* the image's own memory: left alone */
+	/* Linux: the pages go, and private anonymous memory reads back as
+	 * zeros afterwards. */
+	return vm_discard((void *)addr, ALIGN_UP((size_t)len, PAGE_SIZE));
 }
 SYSCALL(madvise, "pxd", sys_madvise);
 
@@ -117,15 +152,29 @@ static long sys_brk(long addr)
 }
 SYSCALL(brk, "p", sys_brk);
 
-/* The rest of the memory calls: advice and locking are no-ops (nothing
- * is ever paged out), msync has nothing to write back (shared file
- * mappings are ramfs's own pages; ext2 refuses MAP_SHARED), mincore says
- * every page of a region is resident. */
+/* The rest of the memory calls: munlock and mlockall are no-ops (nothing
+ * is ever paged out; mlockall does not back lazy regions), msync has
+ * nothing to write back (shared file mappings are ramfs's own pages; ext2
+ * refuses MAP_SHARED), mincore says which pages are backed (a lazily
+ * backed page not touched yet is not resident). */
 static long sys_zero_mem(long a, long b)
 {
 	return a & (PAGE_SIZE - 1) ? -EINVAL : 0;
 }
-SYSCALL(mlock, "px", sys_zero_mem);
+
+/* Nothing is ever paged out, but locked memory is backed at once. */
+static long sys_mlock(long addr, long len)
+{
+	uintptr_t a = ALIGN_DOWN((uintptr_t)addr, PAGE_SIZE);
+
+	if (len <= 0)
+		return len ? -EINVAL : 0;
+	if (!in_vm_window((long)a, len))
+		return 0;	/* the image's own memory is always there */
+	return vm_prefault((void *)a, ALIGN_UP((uintptr_t)addr + (size_t)len,
+					       PAGE_SIZE) - a);
+}
+SYSCALL(mlock, "px", sys_mlock);
 SYSCALL(munlock, "px", sys_zero_mem);
 
 #define MLOCK_ONFAULT	1
@@ -163,7 +212,10 @@ static long sys_mincore(long addr, long len, long vec)
 {
 	if (addr & (PAGE_SIZE - 1))
 		return -EINVAL;
-	memset((void *)vec, 1, ALIGN_UP((size_t)len, PAGE_SIZE) / PAGE_SIZE);
+	for (size_t i = 0; i < ALIGN_UP((size_t)len, PAGE_SIZE) / PAGE_SIZE;
+	     i++)
+		((unsigned char *)vec)[i] =
+			paging_is_mapped((uintptr_t)addr + i * PAGE_SIZE);
 	return 0;
 }
 SYSCALL(mincore, "pxp", sys_mincore);

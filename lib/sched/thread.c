@@ -92,8 +92,8 @@ static int setup_stack(struct thread *t, const struct thread_attr *a)
 			  t->name);
 	if (IS_ERR_OR_NULL(t->stack))
 		return -ENOMEM;
-	t->stack_owned = true;
-	memset(t->stack, 0, t->stack_size);	/* for the high-water mark */
+	t->stack_owned = true;	/* vm_map pages come zeroed: the high-water
+				 * mark needs nothing more */
 	return 0;
 }
 

@@ -6,7 +6,11 @@
  * timer that calls the rescuers of a pool that cannot get a worker.
  *
  * Interface (to the rest of lib/wq, see wq_internal.h):
- *   wq_pools_init()                 four pools, one idle worker each, hooks
+ *   wq_pools_init()                 four pools, hooks; the normal pool's
+ *                                   idle worker
+ *   wq_pool_kick(pool)              after queueing: a pool without any
+ *                                   worker gets its first one, made by
+ *                                   an item on system_wq
  *   wq_pool_for(wq_flags)           the pool a queue of this kind uses
  *   wq_wake_up_worker(pool)         wake the hottest idle worker
  *   wq_process_scheduled_works(w)   run w->scheduled to the end
@@ -19,6 +23,12 @@
  * running, an idle worker is woken. A worker starts on the worklist only
  * when another idle worker stays behind; the last idle one first becomes
  * the manager and creates a new one.
+ *
+ * Only the normal pool starts with a worker (system_wq's items run
+ * there); the other three get their first worker when work is first
+ * queued on them, created by an item on system_wq (creating a thread may
+ * block, and queue_work may be called from an interrupt). From then on
+ * each keeps at least one: the idle timer never reaps the last two.
  *
  * Lock order and field legend: see wq_internal.h.
  */
@@ -479,20 +489,47 @@ static void pool_init(struct worker_pool *pool, int id)
 	hrtimer_init(&pool->mayday_timer, pool_mayday_timeout);
 }
 
+/* Runs on system_wq: give the pool its first worker, retrying after the
+ * cooldown while creation fails. */
+static void first_worker_fn(struct work_struct *work)
+{
+	struct worker_pool *pool = container_of(work, struct worker_pool,
+						first_worker);
+
+	bool mayday = false;
+
+	while (!READ_ONCE(pool->nr_workers) && create_worker(pool)) {
+		/* as a manager would: rescuers run the reclaim items */
+		if (!mayday && !hrtimer_active(&pool->mayday_timer)) {
+			hrtimer_start_rel(&pool->mayday_timer,
+				CONFIG_LIBWQ_MAYDAY_INITIAL_MS * NSEC_PER_MSEC);
+			mayday = true;
+		}
+		msleep(wq_create_cooldown_ms);
+	}
+	if (mayday)
+		hrtimer_cancel(&pool->mayday_timer);
+}
+
+void wq_pool_kick(struct worker_pool *pool)
+{
+	if (!READ_ONCE(pool->nr_workers) && pool->id != POOL_NORMAL &&
+	    system_wq)
+		queue_work(system_wq, &pool->first_worker);
+}
+
 int wq_pools_init(void)
 {
 	int err;
 
-	for (int i = 0; i < NR_WQ_POOLS; i++)
-		pool_init(&wq_pools[i], i);
-	sched_set_worker_hooks(wq_worker_sleeping, wq_worker_waking);
 	for (int i = 0; i < NR_WQ_POOLS; i++) {
-		err = create_worker(&wq_pools[i]);
-		if (err) {
-			pr_err("wq: cannot create the first worker of pool "
-			       "%d: %d\n", i, err);
-			return err;
-		}
+		pool_init(&wq_pools[i], i);
+		INIT_WORK(&wq_pools[i].first_worker, first_worker_fn);
 	}
-	return 0;
+	sched_set_worker_hooks(wq_worker_sleeping, wq_worker_waking);
+	err = create_worker(&wq_pools[POOL_NORMAL]);
+	if (err)
+		pr_err("wq: cannot create the first worker of the normal "
+		       "pool: %d\n", err);
+	return err;
 }

@@ -103,6 +103,7 @@ bool __queue_work(struct workqueue_struct *wq, struct work_struct *work)
 		list_add_tail(&work->entry, &pwq->inactive_works);
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
+	wq_pool_kick(pool);	/* no worker yet: have one made */
 	return true;
 }
 

@@ -62,6 +62,8 @@ struct worker_pool {
 	unsigned long nr_processed;	/* [L] items run, for tests */
 	struct hrtimer idle_timer;	/* reaps surplus idle workers */
 	struct hrtimer mayday_timer;	/* calls rescuers when starving */
+	struct work_struct first_worker;	/* on system_wq: creates this
+						 * pool's first worker */
 };
 
 struct worker {
@@ -122,6 +124,7 @@ bool wq_need_more_worker(struct worker_pool *pool);
 bool wq_keep_working(struct worker_pool *pool);
 bool wq_need_to_create_worker(struct worker_pool *pool);
 void wq_wake_up_worker(struct worker_pool *pool);
+void wq_pool_kick(struct worker_pool *pool);
 void wq_process_scheduled_works(struct worker *w);
 void wq_move_linked_works(struct work_struct *work, struct list_head *head,
 			  struct work_struct **nextp);

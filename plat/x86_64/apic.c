@@ -134,8 +134,12 @@ void apic_init(void)
 	ioapic_lines = ((ioapic_read(IOAPIC_VER) >> 16) & 0xff) + 1;
 	if (ioapic_lines > 24)
 		ioapic_lines = 24;
+	/* Reset leaves every line masked; mask only those firmware left
+	 * unmasked (one read each, not four writes: each access is an exit
+	 * to the hypervisor under KVM). request_irq writes the whole entry. */
 	for (unsigned int gsi = 0; gsi < ioapic_lines; gsi++)
-		ioapic_route(gsi, VEC_GSI_BASE + gsi, 0, true);
+		if (!(ioapic_read(IOAPIC_REDTBL + 2 * gsi) & (1u << 16)))
+			ioapic_route(gsi, VEC_GSI_BASE + gsi, 0, true);
 	pr_debug("apic: %s, id %u, ioapic with %u lines\n",
 		 x2apic ? "x2apic" : "xapic", lapic_id(), ioapic_lines);
 }

@@ -12,6 +12,7 @@
 #include <pith/io.h>
 #include <pith/kernel.h>
 #include <pith/ksym.h>
+#include <pith/paging.h>
 #include <pith/plat.h>
 #include <pith/preempt.h>
 #include <pith/printk.h>
@@ -52,6 +53,25 @@ void trap_return(struct trap_regs *r)
 {
 	if (signal_return_hook)
 		signal_return_hook(r);
+}
+
+static bool (*fault_fixup)(uintptr_t addr, unsigned int access);
+
+void trap_set_fault_fixup(bool (*fn)(uintptr_t addr, unsigned int access))
+{
+	fault_fixup = fn;
+}
+
+/* A not-present page fault the fixup backs (error code: bit 0 present,
+ * bit 1 write, bit 4 instruction fetch). */
+static bool fault_fixed_up(const struct trap_regs *r)
+{
+	unsigned int access;
+
+	if (r->vector != 14 || !fault_fixup || (r->error & 1))
+		return false;
+	access = r->error & 16 ? VM_EXEC : r->error & 2 ? VM_WRITE : VM_READ;
+	return fault_fixup(read_cr2(), access);
 }
 
 void trap_set_fatal_hook(int (*fn)(const struct fault_info *fi))
@@ -216,7 +236,7 @@ static void exception(struct trap_regs *r)
 {
 	char what[64];
 
-	if (single_step(r))
+	if (single_step(r) || fault_fixed_up(r))
 		return;
 	fill_fault(r);
 	if (catch_jb) {

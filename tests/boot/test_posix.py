@@ -85,6 +85,7 @@ CASES = [
     ("sigmask", [], {}),
     ("stackovf", ["altstack"], {}),
     ("sigtimer", [], {}),
+    ("lazymem", [], {}),
 ]
 
 

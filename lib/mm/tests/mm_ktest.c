@@ -11,7 +11,10 @@
 #include <pith/irqflags.h>
 #include <pith/ktest.h>
 #include <pith/mm.h>
+#include <pith/paging.h>
 #include <pith/slab.h>
+#include <pith/string.h>
+#include <pith/trap.h>
 
 /* Live allocations carry a pattern from their id: overlap breaks it. */
 #define KT_RANDOM_OPS	4000
@@ -403,7 +406,9 @@ static void mm_vm_map_write_read_and_describe_guard(struct ktest *t)
 	KT_EXPECT_TRUE(t, kt_intact(p, 3 * PAGE_SIZE, 7));
 	KT_EXPECT_TRUE(t, vm_describe_fault((uintptr_t)p - 8, msg,
 					    sizeof(msg)));
-	KT_EXPECT_FALSE(t, vm_describe_fault((uintptr_t)p, msg, sizeof(msg)));
+	/* inside a region: named, not called a guard */
+	KT_EXPECT_TRUE(t, vm_describe_fault((uintptr_t)p, msg, sizeof(msg)));
+	KT_EXPECT_EQ(t, kstrncmp(msg, "in kt_stack", 11), 0);
 	KT_EXPECT_EQ(t, vm_unmap(p + PAGE_SIZE, PAGE_SIZE), 0);
 	KT_EXPECT_TRUE(t, vm_describe_fault((uintptr_t)p + PAGE_SIZE, msg,
 					    sizeof(msg)));
@@ -473,10 +478,131 @@ static void mm_vm_map_pages_borrowed_released_after_last(struct ktest *t)
 		free_pages((uintptr_t)own[i], 0);
 }
 
+/* 1 MiB lazily: only the touched pages take memory, untouched ones
+ * read as zeros (each read backs a zeroed page). */
+static void mm_vm_lazy_only_touched_pages_take_memory(struct ktest *t)
+{
+	struct page_alloc_stats pa0, pa;
+	struct vm_stats st0, st;
+	volatile unsigned char *p;
+
+	vm_get_stats(&st0);
+	page_alloc_get_stats(&pa0);
+	p = vm_map(256 * PAGE_SIZE, VM_READ | VM_WRITE, VM_LAZY, "kt_lazy");
+	KT_ASSERT_FALSE(t, IS_ERR((void *)p));
+	vm_get_stats(&st);
+	KT_EXPECT_EQ(t, st.pages, st0.pages);
+	KT_EXPECT_FALSE(t, paging_is_mapped((uintptr_t)p));
+	p[0] = 1;
+	p[100 * PAGE_SIZE + 7] = 2;
+	p[100 * PAGE_SIZE + 8] = 3;		/* same page: no new fault */
+	KT_EXPECT_EQ(t, p[255 * PAGE_SIZE + 4095], 0);
+	vm_get_stats(&st);
+	KT_EXPECT_EQ(t, st.pages, st0.pages + 3);
+	KT_EXPECT_EQ(t, st.faults, st0.faults + 3);
+	page_alloc_get_stats(&pa);
+	/* 3 pages and maybe a few page-table pages, not 256 */
+	KT_EXPECT_TRUE(t, pa0.free_pages - pa.free_pages < 16);
+	KT_EXPECT_EQ(t, p[0], 1);
+	KT_EXPECT_EQ(t, p[100 * PAGE_SIZE + 7], 2);
+	KT_EXPECT_EQ(t, p[50 * PAGE_SIZE], 0);
+	KT_EXPECT_EQ(t, vm_unmap((void *)p, 256 * PAGE_SIZE), 0);
+	vm_get_stats(&st);
+	KT_EXPECT_EQ(t, st.pages, st0.pages);
+}
+
+/* Kernel code copying into an untouched buffer (what read() does with an
+ * app's fresh mmap memory: one ring-0 address space) is served, also
+ * with interrupts off. */
+static void mm_vm_lazy_kernel_copy_into_untouched_buffer(struct ktest *t)
+{
+	static const char src[] = "copied by the kernel";
+	unsigned char *p = vm_map(4 * PAGE_SIZE, VM_READ | VM_WRITE, VM_LAZY,
+				  "kt_buf");
+	unsigned long flags;
+
+	KT_ASSERT_FALSE(t, IS_ERR(p));
+	memcpy(p + PAGE_SIZE - 4, src, sizeof(src));	/* straddles two */
+	KT_EXPECT_EQ(t, memcmp(p + PAGE_SIZE - 4, src, sizeof(src)), 0);
+	flags = local_irq_save();
+	memset(p + 3 * PAGE_SIZE, 0x77, PAGE_SIZE);
+	local_irq_restore(flags);
+	KT_EXPECT_EQ(t, p[4 * PAGE_SIZE - 1], 0x77);
+	KT_EXPECT_EQ(t, p[2 * PAGE_SIZE + 100], 0);
+	KT_EXPECT_EQ(t, vm_unmap(p, 4 * PAGE_SIZE), 0);
+}
+
+/* MADV_DONTNEED frees the pages and they read back as zeros; mlock's
+ * prefault backs them all at once. */
+static void mm_vm_lazy_discard_frees_and_rezeroes(struct ktest *t)
+{
+	struct vm_stats st0, st;
+	unsigned char *p = vm_map(8 * PAGE_SIZE, VM_READ | VM_WRITE, VM_LAZY,
+				  "kt_dn");
+
+	KT_ASSERT_FALSE(t, IS_ERR(p));
+	vm_get_stats(&st0);
+	KT_EXPECT_EQ(t, vm_prefault(p, 8 * PAGE_SIZE), 0);
+	vm_get_stats(&st);
+	KT_EXPECT_EQ(t, st.pages, st0.pages + 8);
+	kt_fill(p, 8 * PAGE_SIZE, 9);
+	KT_EXPECT_EQ(t, vm_discard(p + 2 * PAGE_SIZE, 4 * PAGE_SIZE), 0);
+	vm_get_stats(&st);
+	KT_EXPECT_EQ(t, st.pages, st0.pages + 4);
+	for (size_t i = 2 * PAGE_SIZE; i < 6 * PAGE_SIZE; i += 512)
+		KT_ASSERT_EQ(t, p[i], 0);
+	KT_EXPECT_TRUE(t, kt_intact(p, 2 * PAGE_SIZE, 9));
+	KT_EXPECT_TRUE(t, kt_intact(p + 6 * PAGE_SIZE, 2 * PAGE_SIZE, 9));
+	KT_EXPECT_EQ(t, vm_unmap(p, 8 * PAGE_SIZE), 0);
+}
+
+static volatile unsigned char *volatile kt_lazy_ptr;
+
+/* PROT_NONE and read-only pieces of a lazy region still fault (the
+ * fault is fatal, hence trap_catch), the rest is served. */
+static void mm_vm_lazy_prot_none_still_faults(struct ktest *t)
+{
+	unsigned char *p = vm_map(4 * PAGE_SIZE, VM_READ | VM_WRITE, VM_LAZY,
+				  "kt_none");
+	struct kjmp_buf jb;
+	int v;
+
+	KT_ASSERT_FALSE(t, IS_ERR(p));
+	KT_EXPECT_EQ(t, vm_protect(p + PAGE_SIZE, PAGE_SIZE, 0), 0);
+	KT_EXPECT_EQ(t, vm_protect(p + 2 * PAGE_SIZE, PAGE_SIZE, VM_READ), 0);
+	kt_lazy_ptr = p + PAGE_SIZE + 8;
+	if ((v = kjmp_set(&jb)) == 0) {
+		trap_catch(&jb);
+		(void)*kt_lazy_ptr;
+		trap_catch(NULL);
+		KT_ASSERT_TRUE(t, !"no fault on a PROT_NONE page");
+	}
+	KT_EXPECT_EQ(t, v, 14 + 1);
+	KT_EXPECT_EQ(t, trap_last_fault()->addr, (uintptr_t)kt_lazy_ptr);
+	kt_lazy_ptr = p + 2 * PAGE_SIZE;
+	KT_EXPECT_EQ(t, *kt_lazy_ptr, 0);	/* read: served */
+	if ((v = kjmp_set(&jb)) == 0) {
+		trap_catch(&jb);
+		*kt_lazy_ptr = 1;
+		trap_catch(NULL);
+		KT_ASSERT_TRUE(t, !"no fault writing a read-only page");
+	}
+	KT_EXPECT_EQ(t, v, 14 + 1);
+	p[3 * PAGE_SIZE] = 5;
+	KT_EXPECT_EQ(t, vm_protect(p, 4 * PAGE_SIZE, VM_READ | VM_WRITE), 0);
+	p[PAGE_SIZE] = 6;
+	KT_EXPECT_EQ(t, p[3 * PAGE_SIZE] + p[PAGE_SIZE], 11);
+	KT_EXPECT_EQ(t, vm_unmap(p, 4 * PAGE_SIZE), 0);
+}
+
 static struct ktest_case mm_vm_cases[] = {
 	KTEST_CASE(mm_vm_map_write_read_and_describe_guard),
 	KTEST_CASE(mm_vm_map_unmap_gives_pages_back),
 	KTEST_CASE(mm_vm_map_pages_borrowed_released_after_last),
+	KTEST_CASE(mm_vm_lazy_only_touched_pages_take_memory),
+	KTEST_CASE(mm_vm_lazy_kernel_copy_into_untouched_buffer),
+	KTEST_CASE(mm_vm_lazy_discard_frees_and_rezeroes),
+	KTEST_CASE(mm_vm_lazy_prot_none_still_faults),
 	{}
 };
 KTEST_SUITE(mm_vm, mm_vm_cases);

@@ -542,6 +542,36 @@ static void wq_idle_workers_are_reaped(struct ktest *t)
 	wq_idle_timeout_ms = timeout;
 }
 
+static volatile int first_ran;
+
+static void first_fn(struct work_struct *w)
+{
+	first_ran = current->nice - 1;	/* -21: ran at nice -20 */
+}
+
+/* A pool without a worker gets its first when work arrives, even work
+ * queued with interrupts off; the item then runs on it. */
+static void wq_pool_gets_first_worker_on_demand(struct ktest *t)
+{
+	struct worker_pool *pool = wq_pool_for(WQ_UNBOUND | WQ_HIGHPRI);
+	struct workqueue_struct *wq;
+	unsigned long flags;
+
+	if (pool->nr_workers)
+		kt_skip(t, "the unbound high-priority pool has a worker");
+	wq = alloc_workqueue("kt_first", WQ_UNBOUND | WQ_HIGHPRI, 0);
+	KT_ASSERT_TRUE(t, wq != NULL);
+	KT_EXPECT_EQ(t, pool->nr_workers, 0);	/* none for an empty queue */
+	first_ran = 0;
+	INIT_WORK(&w1, first_fn);
+	flags = local_irq_save();
+	queue_work(wq, &w1);
+	local_irq_restore(flags);
+	KT_EXPECT_TRUE(t, wait_until(first_ran == -21, 2000));
+	KT_EXPECT_TRUE(t, pool->nr_workers >= 1);	/* + a reserve one */
+	destroy_workqueue(wq);
+}
+
 static volatile int seen_nice = 99;
 
 static void nice_fn(struct work_struct *w)
@@ -610,6 +640,7 @@ static struct ktest_case wq_cases[] = {
 	KTEST_CASE(wq_items_queued_from_irq_run_exactly_once),
 	KTEST_CASE(wq_idle_workers_are_reaped),
 	KTEST_CASE(wq_highpri_workers_run_at_nice_minus_20),
+	KTEST_CASE(wq_pool_gets_first_worker_on_demand),
 	KTEST_CASE(wq_flush_from_inside_is_reported_not_hung),
 	KTEST_CASE(wq_flush_workqueue_waits_for_earlier_items),
 	{}

@@ -18,12 +18,14 @@
  *   kmalloc / kzalloc / krealloc / kfree / ksize
  *   vm_map / vm_unmap / vm_protect, vm_describe_fault (page-fault handler)
  *   vm_map_pages (pages owned elsewhere: file mappings), vm_is_borrowed
+ *   vm_handle_fault (lazy regions), vm_prefault (mlock), vm_discard
  *   register_lowmem_hook(hook)           give memory back when it runs low
  *   page_alloc_get_stats / kmalloc_get_stats / vm_get_stats, meminfo_dump()
  *
  * Context: the page allocator, kmalloc, krealloc, kfree and ksize may be
  * called from interrupt context with GFP_ATOMIC. The vm_* calls may not
- * (they allocate with GFP_KERNEL), except vm_describe_fault.
+ * (they allocate with GFP_KERNEL), except vm_describe_fault and
+ * vm_handle_fault.
  */
 #ifndef PITH_MM_H
 #define PITH_MM_H
@@ -210,6 +212,10 @@ void kmalloc_get_stats(struct kmalloc_stats *st);
 
 /* vm_map flags (prot is VM_READ | VM_WRITE | VM_EXEC) */
 #define VM_STACK	0x100u	/* a guard hit is reported as stack overflow */
+/* Reserve only: each page is backed (zeroed, mapped with the region's
+ * prot) when first touched, by vm_handle_fault. Never for memory the
+ * kernel touches where it cannot fault (kernel stacks). */
+#define VM_LAZY		0x200u
 
 /*
  * Map len bytes (rounded up to pages) of zeroed memory in the VM window,
@@ -243,10 +249,28 @@ bool vm_is_borrowed(const void *addr);
 /* Unmap [addr, addr + len): whole regions, or part of one (a hole in the
  * middle splits it). 0, -EINVAL (unaligned, empty) or -ENOMEM. */
 int vm_unmap(void *addr, size_t len);
-/* Change the protection of mapped pages. 0, -EINVAL, -ENOMEM when
- * part of the range is not mapped, or -EACCES when prot exceeds a
- * borrowed region's maxprot (nothing changed then). */
+/* Change the protection of [addr, addr + len): of the pages backed
+ * already and of those a lazy region backs later (a region straddling a
+ * bound is split there). 0, -EINVAL, -ENOMEM when part of the range is
+ * not mapped or no region record can be had, or -EACCES when prot
+ * exceeds a borrowed region's maxprot (nothing changed then). */
 int vm_protect(void *addr, size_t len, unsigned int prot);
+/*
+ * For the page-fault handler, on a not-present fault: when addr lies in
+ * a VM_LAZY region whose protection allows access (VM_READ, VM_WRITE or
+ * VM_EXEC), back its page with a zeroed one and return true (the
+ * instruction is re-executed). Never blocks; false for anything else,
+ * and when no free page can be had without blocking (the fault then
+ * stays fatal: reported, and a signal's default action for the app).
+ */
+bool vm_handle_fault(uintptr_t addr, unsigned int access);
+/* Back every untouched page of the lazy regions in [addr, addr + len)
+ * now (mlock). 0, -EINVAL, -ENOMEM (a gap, or out of memory). */
+int vm_prefault(void *addr, size_t len);
+/* Drop the contents of [addr, addr + len) (MADV_DONTNEED): a lazy
+ * region's pages are freed and read back as zeros; an eager region's
+ * are zeroed in place. 0, -EINVAL, -ENOMEM (part not mapped). */
+int vm_discard(void *addr, size_t len);
 /*
  * For the page-fault handler: when addr is a guard page, write
  * "guard page hit below <owner> region [start-end)" (or "stack overflow
@@ -262,6 +286,8 @@ bool vm_region_at(uintptr_t addr);
 struct vm_stats {
 	unsigned long regions;
 	unsigned long pages;		/* backing pages mapped */
+	unsigned long faults;		/* pages backed on first touch */
+	unsigned long fault_oom;	/* lazy faults refused: no free page */
 };
 void vm_get_stats(struct vm_stats *st);
 

@@ -177,7 +177,11 @@ TEST(vm_describe_fault_names_the_region_below_a_guard_hit)
 	EXPECT_STREQ(msg, want);
 	ASSERT_TRUE(vm_describe_fault(s - PAGE_SIZE + 8, msg, sizeof(msg)));
 	EXPECT_STREQ(msg, "stack overflow in thread main");
-	EXPECT_FALSE(vm_describe_fault(a, msg, sizeof(msg)));
+	/* inside a region: named with its protection */
+	ASSERT_TRUE(vm_describe_fault(a, msg, sizeof(msg)));
+	snprintf(want, sizeof(want), "in ring region [0x%lx-0x%lx) prot r--",
+		 (unsigned long)a, (unsigned long)a + 2 * PAGE_SIZE);
+	EXPECT_STREQ(msg, want);
 	EXPECT_FALSE(vm_describe_fault(a - PAGE_SIZE - 1, msg, sizeof(msg)));
 	EXPECT_FALSE(vm_describe_fault(s + 4 * PAGE_SIZE, msg, sizeof(msg)));
 	EXPECT_FALSE(vm_describe_fault(0, msg, sizeof(msg)));
@@ -226,6 +230,138 @@ TEST(vm_map_reuses_gaps_and_rejects_bad_arguments)
 	EXPECT_TRUE(vm_map(PAGE_SIZE, VM_READ, 1, "z") == ERR_PTR(-EINVAL));
 	EXPECT_TRUE(vm_map(VM_WINDOW_END - VM_WINDOW_START, VM_READ, 0, "z") ==
 		    ERR_PTR(-EINVAL));
+	EXPECT_EQ(host_irq_off, 0);
+}
+
+static unsigned long vm_pages(void)
+{
+	struct vm_stats st;
+
+	vm_get_stats(&st);
+	return st.pages;
+}
+
+TEST(vm_lazy_region_backs_a_page_on_first_allowed_touch_only)
+{
+	uintptr_t a;
+	unsigned int prot;
+	unsigned long free0;
+
+	mm_host_setup(16 * MB, 0, 0);
+	a = (uintptr_t)vm_map(128 * PAGE_SIZE, VM_READ | VM_WRITE, VM_LAZY,
+			      "lazy");
+	ASSERT_FALSE(IS_ERR((void *)a));
+	EXPECT_EQ(fake_pt_mapped, 0);
+	EXPECT_EQ(vm_pages(), 0);
+	free0 = mm_host_pages_free();
+	EXPECT_TRUE(vm_handle_fault(a + 5 * PAGE_SIZE + 17, VM_WRITE));
+	EXPECT_TRUE(all_mapped(a + 5 * PAGE_SIZE, a + 6 * PAGE_SIZE,
+			       VM_READ | VM_WRITE));
+	EXPECT_EQ(fake_pt_mapped, 1);
+	EXPECT_EQ(vm_pages(), 1);
+	EXPECT_TRUE(mm_host_pages_free() < free0);
+	/* not for: exec, the guard below, past the end, outside the window */
+	EXPECT_FALSE(vm_handle_fault(a + 6 * PAGE_SIZE, VM_EXEC));
+	EXPECT_FALSE(vm_handle_fault(a - 1, VM_READ));
+	EXPECT_FALSE(vm_handle_fault(a + 128 * PAGE_SIZE, VM_READ));
+	EXPECT_FALSE(vm_handle_fault(0x1000, VM_READ));
+	EXPECT_EQ(fake_pt_mapped, 1);
+	/* an eager region is never backed by faults */
+	uintptr_t e = (uintptr_t)vm_map(PAGE_SIZE, VM_READ, 0, "eager");
+	EXPECT_TRUE(mapped(e, &prot) && prot == VM_READ);
+	EXPECT_EQ(vm_unmap((void *)e, PAGE_SIZE), 0);
+	/* unmapping frees only what was backed */
+	EXPECT_EQ(vm_unmap((void *)a, 128 * PAGE_SIZE), 0);
+	EXPECT_EQ(fake_pt_mapped, 0);
+	EXPECT_EQ(vm_pages(), 0);
+	EXPECT_EQ(host_irq_off, 0);
+}
+
+TEST(vm_protect_splits_a_lazy_region_and_faults_follow_each_piece)
+{
+	uintptr_t a;
+	unsigned int prot;
+	char msg[128];
+
+	mm_host_setup(16 * MB, 0, 0);
+	/* musl's thread stack: all PROT_NONE, then all but the guard RW */
+	a = (uintptr_t)vm_map(8 * PAGE_SIZE, 0, VM_LAZY, "stk");
+	EXPECT_FALSE(vm_handle_fault(a, VM_READ));
+	EXPECT_EQ(vm_protect((void *)(a + PAGE_SIZE), 7 * PAGE_SIZE,
+			     VM_READ | VM_WRITE), 0);
+	EXPECT_EQ(vm_regions(), 2);
+	EXPECT_FALSE(vm_handle_fault(a + 10, VM_READ));
+	EXPECT_TRUE(vm_handle_fault(a + 7 * PAGE_SIZE, VM_WRITE));
+	EXPECT_TRUE(mapped(a + 7 * PAGE_SIZE, &prot) &&
+		    prot == (VM_READ | VM_WRITE));
+	/* the PROT_NONE piece is named as itself, not as a guard */
+	ASSERT_TRUE(vm_describe_fault(a + PAGE_SIZE - 1, msg, sizeof(msg)));
+	EXPECT_TRUE(strstr(msg, "prot ---") != NULL);
+	/* a middle piece read-only: backed page changes now, others later */
+	EXPECT_TRUE(vm_handle_fault(a + 3 * PAGE_SIZE, VM_WRITE));
+	EXPECT_EQ(vm_protect((void *)(a + 3 * PAGE_SIZE), 2 * PAGE_SIZE,
+			     VM_READ), 0);
+	EXPECT_EQ(vm_regions(), 4);
+	EXPECT_TRUE(mapped(a + 3 * PAGE_SIZE, &prot) && prot == VM_READ);
+	EXPECT_FALSE(vm_handle_fault(a + 4 * PAGE_SIZE, VM_WRITE));
+	EXPECT_TRUE(vm_handle_fault(a + 4 * PAGE_SIZE, VM_READ));
+	EXPECT_TRUE(mapped(a + 4 * PAGE_SIZE, &prot) && prot == VM_READ);
+	EXPECT_TRUE(vm_handle_fault(a + 5 * PAGE_SIZE, VM_WRITE));
+	/* a new mapping never lands in or right after the pieces' range */
+	uintptr_t n = (uintptr_t)vm_map(PAGE_SIZE, VM_READ, VM_LAZY, "n");
+	EXPECT_TRUE(n >= a + 9 * PAGE_SIZE || n + 2 * PAGE_SIZE <= a);
+	/* unmapping the whole range frees every backed page of every piece */
+	EXPECT_EQ(vm_unmap((void *)a, 8 * PAGE_SIZE), 0);
+	EXPECT_EQ(vm_regions(), 1);
+	EXPECT_EQ(vm_pages(), 0);
+	EXPECT_EQ(fake_pt_mapped, 0);
+	EXPECT_EQ(host_irq_off, 0);
+}
+
+TEST(vm_discard_prefault_and_partial_unmap_of_a_lazy_region)
+{
+	uintptr_t a;
+
+	mm_host_setup(16 * MB, 0, 0);
+	a = (uintptr_t)vm_map(16 * PAGE_SIZE, VM_READ | VM_WRITE, VM_LAZY,
+			      "d");
+	EXPECT_EQ(vm_prefault((void *)(a + 2 * PAGE_SIZE), 4 * PAGE_SIZE), 0);
+	EXPECT_EQ(vm_pages(), 4);
+	EXPECT_TRUE(all_mapped(a + 2 * PAGE_SIZE, a + 6 * PAGE_SIZE,
+			       VM_READ | VM_WRITE));
+	EXPECT_EQ(vm_prefault((void *)a, 4 * PAGE_SIZE), 0);	/* no doubles */
+	EXPECT_EQ(vm_pages(), 6);
+	/* MADV_DONTNEED: pages go, the next touch gets a zeroed one */
+	uintptr_t pa;
+	unsigned int prot;
+
+	ASSERT_TRUE(fake_pt_lookup(a + 3 * PAGE_SIZE, &pa, &prot));
+	*(unsigned char *)pa = 0x5a;
+	EXPECT_EQ(vm_discard((void *)(a + 3 * PAGE_SIZE), 2 * PAGE_SIZE), 0);
+	EXPECT_EQ(vm_pages(), 4);
+	EXPECT_FALSE(mapped(a + 3 * PAGE_SIZE, NULL));
+	EXPECT_TRUE(vm_handle_fault(a + 3 * PAGE_SIZE, VM_READ));
+	EXPECT_TRUE(all_mapped(a + 3 * PAGE_SIZE, a + 4 * PAGE_SIZE,
+			       VM_READ | VM_WRITE));
+	EXPECT_EQ(vm_discard((void *)(a + 15 * PAGE_SIZE), 2 * PAGE_SIZE),
+		  -ENOMEM);
+	/* an eager region's pages are zeroed in place */
+	uintptr_t e = (uintptr_t)vm_map(PAGE_SIZE, VM_READ | VM_WRITE, 0, "e");
+	ASSERT_TRUE(fake_pt_lookup(e, &pa, &prot));
+	*(unsigned char *)pa = 0x5a;
+	EXPECT_EQ(vm_discard((void *)e, PAGE_SIZE), 0);
+	EXPECT_EQ(*(unsigned char *)pa, 0);
+	EXPECT_TRUE(mapped(e, NULL));
+	/* a hole in the middle: each side keeps its backed pages */
+	EXPECT_EQ(vm_unmap((void *)(a + 3 * PAGE_SIZE), 2 * PAGE_SIZE), 0);
+	EXPECT_EQ(vm_pages(), 4 + 1);
+	EXPECT_TRUE(vm_handle_fault(a + 10 * PAGE_SIZE, VM_WRITE));
+	EXPECT_FALSE(vm_handle_fault(a + 4 * PAGE_SIZE, VM_WRITE));
+	EXPECT_EQ(vm_unmap((void *)a, 16 * PAGE_SIZE), 0);
+	EXPECT_EQ(vm_unmap((void *)e, PAGE_SIZE), 0);
+	EXPECT_EQ(vm_pages(), 0);
+	EXPECT_EQ(fake_pt_mapped, 0);
+	EXPECT_EQ(vm_regions(), 0);
 	EXPECT_EQ(host_irq_off, 0);
 }
 

@@ -68,6 +68,14 @@ void trap_set_fatal_hook(int (*fn)(const struct fault_info *fi));
 void trap_set_signal_hooks(bool (*fault)(struct trap_regs *r,
 					 const struct fault_info *fi),
 			   void (*ret)(struct trap_regs *r));
+
+/* Demand paging (lib/mm's lazy regions): on a page fault on a
+ * not-present page, fn(cr2, access) runs first, in any context with
+ * interrupts off (access: VM_READ, VM_WRITE or VM_EXEC of
+ * <pith/paging.h>). When it returns true the page is there now and the
+ * instruction is re-executed; false leaves the fault to the usual path.
+ * It must not block. */
+void trap_set_fault_fixup(bool (*fn)(uintptr_t addr, unsigned int access));
 /* Count the instructions fn(arg) executes (single-stepping with the trap
  * flag; at most 'budget'). Code entered through SYSCALL is only counted
  * if FMASK does not clear TF. For benchmarks: exact on any accelerator. */
