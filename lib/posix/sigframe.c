@@ -41,6 +41,7 @@
 #include <pith/init.h>
 #include <pith/irqflags.h>
 #include <pith/kernel.h>
+#include <pith/mm.h>
 #include <pith/paging.h>
 #include <pith/plat.h>
 #include <pith/preempt.h>
@@ -107,9 +108,15 @@ static bool range_ok(uintptr_t lo, uintptr_t hi, bool write)
 {
 	if (hi <= lo)
 		return false;
-	for (uintptr_t p = lo & PAGE_MASK; p < hi; p += PAGE_SIZE)
-		if (write ? !paging_is_writable(p) : !paging_is_mapped(p))
+	for (uintptr_t p = lo & PAGE_MASK; p < hi; p += PAGE_SIZE) {
+		if (write ? paging_is_writable(p) : paging_is_mapped(p))
+			continue;
+		/* Not backed yet (lib/mm's lazy regions, e.g. a malloc'd
+		 * alternate stack): back it now, as touching it would. */
+		if (paging_is_mapped(p) ||
+		    !vm_handle_fault(p, write ? VM_WRITE : VM_READ))
 			return false;
+	}
 	return true;
 }
 
