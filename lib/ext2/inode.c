@@ -205,6 +205,7 @@ void ext2_iput(struct ext2_inode *ip)
 		return;
 	if (!ip->d.i_links_count && !ip->fs->read_only)
 		ext2_evict(ip);
+	ext2_dix_drop(ip);
 	list_del(&ip->node);
 	kfree(ip);
 }
