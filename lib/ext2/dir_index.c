@@ -31,8 +31,10 @@
  * it only sets a flag and the next directory operation frees them.
  *
  * Locking: none of its own. Every lib/ext2 call runs under the one
- * mutex the VFS glue holds (see README.md, Context), which covers the
- * indexes, their byte count and the list of indexed inodes.
+ * mutex the VFS glue holds for all mounted ext2 file systems (lib/blk's
+ * cache mutex; see README.md, Context), which covers each index, the
+ * byte count of all of them and the list of indexed inodes. The
+ * low-memory hook touches none of these: it only sets a flag.
  *
  * Interface (ext2_fs.h): ext2_dix_prepare, ext2_dix_lookup,
  * ext2_dix_room, ext2_dix_added, ext2_dix_removed, ext2_dix_drop,
