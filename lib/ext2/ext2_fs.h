@@ -140,6 +140,8 @@ _Static_assert(sizeof(struct ext2_dinode) == 128, "inode size");
 
 #define EXT2_DIRENT_LEN(n)	(((n) + 8 + 3) & ~3u)
 
+#define EXT2_IHASH	512	/* buckets of in-memory inodes */
+
 struct ext2_fs {
 	struct blkdev *dev;
 	struct ext2_super sb;		/* in-memory copy, written on change */
@@ -151,6 +153,7 @@ struct ext2_fs {
 	uint64_t max_lblk;		/* first logical block not mappable */
 	bool read_only, filetype;
 	struct list_head inodes;	/* in-memory inodes */
+	struct list_head ihash[EXT2_IHASH];	/* the same, by number */
 	/* Directory search counters (tests and debugging): blocks the
 	 * linear walk visited; index builds, probes of an entry through
 	 * the index, lookups the index answered "absent" without a block. */
@@ -165,6 +168,7 @@ struct ext2_inode {
 	uint32_t ino;
 	unsigned int refs;
 	struct list_head node;		/* fs->inodes */
+	struct list_head hnode;		/* fs->ihash[] */
 	uint32_t goal;			/* next block to try allocating */
 	struct ext2_dix *dix;		/* directory index (dir_index.c) */
 	uint32_t dix_skip;		/* size in blocks it could not be built */
