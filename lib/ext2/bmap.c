@@ -178,6 +178,7 @@ int ext2_free_blocks_from(struct ext2_inode *ip, uint64_t from)
 	uint64_t span = apb;
 	int err = 0;
 
+	ext2_dix_drop(ip);	/* a directory's index names these blocks */
 	for (uint32_t i = 0; i < EXT2_NDIR_BLOCKS && err >= 0; i++)
 		err = ext2_trunc_tree(ip, &ip->d.i_block[i], 0, i, 1, from);
 	for (int depth = 1; depth <= 3 && err >= 0; depth++) {

@@ -14,13 +14,14 @@
  * block, inode number in range); a bad one, or a hole in a directory,
  * fails the operation with -EUCLEAN. Modifying a hashed (htree)
  * directory clears its index flag, as its index goes stale.
+ *
+ * Large directories get an in-memory index (dir_index.c, with
+ * LIBEXT2_DIR_INDEX): find, remove and set walk only the block that
+ * holds the name, add only the first block with room; every add and
+ * remove here tells the index (ext2_dix_added / ext2_dix_removed).
  */
 #include <pith/string.h>
 #include "ext2_fs.h"
-
-typedef int (*dir_visit_t)(struct ext2_inode *dir, struct buffer_head *bh,
-			   struct ext2_dirent *de, struct ext2_dirent *prev,
-			   uint64_t pos, void *ctx);
 
 unsigned int ext2_ftype(unsigned int mode)
 {
@@ -36,7 +37,7 @@ unsigned int ext2_ftype(unsigned int mode)
 	return EXT2_FT_UNKNOWN;
 }
 
-static bool ext2_dirent_ok(struct ext2_inode *dir, const struct ext2_dirent *de,
+bool ext2_dirent_ok(struct ext2_inode *dir, const struct ext2_dirent *de,
 			   uint32_t off)
 {
 	struct ext2_fs *fs = dir->fs;
@@ -53,13 +54,15 @@ static bool ext2_dirent_ok(struct ext2_inode *dir, const struct ext2_dirent *de,
 	return true;
 }
 
-/* Visit every entry from byte 'start' on; the first non-zero visit result
- * ends the walk and is returned; 0 at the end, -EUCLEAN on corruption. */
-static int ext2_dir_walk(struct ext2_inode *dir, uint64_t start,
-			 dir_visit_t visit, void *ctx)
+/* Visit every entry from byte 'start' on, up to block end_lblk; the first
+ * non-zero visit result ends the walk and is returned; 0 at the end,
+ * -EUCLEAN on corruption. */
+int ext2_dir_walk(struct ext2_inode *dir, uint64_t start, uint64_t end_lblk,
+		  dir_visit_t visit, void *ctx)
 {
 	struct ext2_fs *fs = dir->fs;
-	uint64_t nblocks = ext2_isize(dir) >> fs->log_block_size;
+	uint64_t nblocks = MIN(ext2_isize(dir) >> fs->log_block_size,
+			       end_lblk);
 	struct ext2_dirent *de, *prev;
 	struct buffer_head *bh;
 	uint32_t b, off;
@@ -78,6 +81,7 @@ static int ext2_dir_walk(struct ext2_inode *dir, uint64_t start,
 		bh = bread(fs->dev, b, fs->block_size);
 		if (IS_ERR(bh))
 			return PTR_ERR(bh);
+		fs->dir_blocks_walked++;
 		prev = NULL;
 		for (off = 0; off < fs->block_size; off += de->rec_len) {
 			uint64_t pos = (lblk << fs->log_block_size) + off;
@@ -104,6 +108,7 @@ struct dir_name {
 	size_t len;
 	uint32_t ino;
 	unsigned int type;
+	uint64_t pos;		/* of the entry found, added or removed */
 };
 
 static bool ext2_name_is(const struct ext2_dirent *de, const struct dir_name *n)
@@ -121,13 +126,49 @@ static int visit_find(struct ext2_inode *dir, struct buffer_head *bh,
 	if (!ext2_name_is(de, n))
 		return 0;
 	n->ino = de->inode;
+	n->pos = pos;
 	return 1;
+}
+
+/* Run visit on the entry called n->name: 1 done, 0 no such entry,
+ * -errno. With an index only the block holding the name is walked (a
+ * lookup needs no walk at all); without one, or when the index proves
+ * wrong (it is then dropped), every block from the first. */
+static int ext2_dir_named(struct ext2_inode *dir, struct dir_name *n,
+			  dir_visit_t visit)
+{
+	struct ext2_fs *fs = dir->fs;
+	uint64_t pos;
+	uint32_t ino;
+	int r = ext2_dix_prepare(dir);
+
+	if (r < 0)
+		return r;
+	if (r > 0) {
+		r = ext2_dix_lookup(dir, n->name, n->len, &ino, &pos);
+		if (r > 0 && visit == visit_find) {
+			n->ino = ino;
+			n->pos = pos;
+			return 1;
+		}
+		if (r > 0) {
+			r = ext2_dir_walk(dir, pos & ~(uint64_t)(fs->block_size - 1),
+					  (pos >> fs->log_block_size) + 1,
+					  visit, n);
+			if (r)
+				return r;
+			ext2_dix_drop(dir);	/* the name was not there */
+		} else if (r != -EAGAIN) {
+			return r;
+		}
+	}
+	return ext2_dir_walk(dir, 0, UINT64_MAX, visit, n);
 }
 
 long ext2_dir_find(struct ext2_inode *dir, const char *name, size_t len)
 {
-	struct dir_name n = { name, len, 0, 0 };
-	int r = ext2_dir_walk(dir, 0, visit_find, &n);
+	struct dir_name n = { name, len, 0, 0, 0 };
+	int r = ext2_dir_named(dir, &n, visit_find);
 
 	if (r < 0)
 		return r;
@@ -167,6 +208,7 @@ static int visit_add(struct ext2_inode *dir, struct buffer_head *bh,
 		de->rec_len = (uint16_t)used;
 		de = nde;
 	}
+	n->pos = pos + used;
 	ext2_fill_dirent(dir, de, n);
 	ext2_dir_modified(dir, bh);
 	return 1;
@@ -194,19 +236,44 @@ static int ext2_dir_append(struct ext2_inode *dir, struct dir_name *n)
 	ext2_dir_modified(dir, bh);
 	brelse(bh);
 	ext2_set_isize(dir, size + fs->block_size);
+	n->pos = size;
 	return 0;
+}
+
+/* The first entry with room, as the linear walk finds it; with an index,
+ * straight to the first block that has room (or none: append). */
+static int ext2_dir_room(struct ext2_inode *dir, struct dir_name *n)
+{
+	struct ext2_fs *fs = dir->fs;
+	int r = ext2_dix_prepare(dir);
+	long lblk;
+
+	if (r < 0)
+		return r;
+	if (r > 0) {
+		lblk = ext2_dix_room(dir, EXT2_DIRENT_LEN(n->len));
+		if (lblk < 0)
+			return 0;
+		r = ext2_dir_walk(dir, (uint64_t)lblk << fs->log_block_size,
+				  (uint64_t)lblk + 1, visit_add, n);
+		if (r)
+			return r;
+		ext2_dix_drop(dir);	/* that block had no room */
+	}
+	return ext2_dir_walk(dir, 0, UINT64_MAX, visit_add, n);
 }
 
 int ext2_dir_add(struct ext2_inode *dir, const char *name, size_t len,
 		 uint32_t ino, unsigned int mode)
 {
-	struct dir_name n = { name, len, ino, ext2_ftype(mode) };
-	int r = ext2_dir_walk(dir, 0, visit_add, &n);
+	struct dir_name n = { name, len, ino, ext2_ftype(mode), 0 };
+	int r = ext2_dir_room(dir, &n);
 
 	if (!r)
 		r = ext2_dir_append(dir, &n);
 	if (r < 0)
 		return r;
+	ext2_dix_added(dir, name, len, n.pos);
 	return ext2_write_inode(dir);
 }
 
@@ -214,8 +281,11 @@ static int visit_remove(struct ext2_inode *dir, struct buffer_head *bh,
 			struct ext2_dirent *de, struct ext2_dirent *prev,
 			uint64_t pos, void *ctx)
 {
-	if (!ext2_name_is(de, ctx))
+	struct dir_name *n = ctx;
+
+	if (!ext2_name_is(de, n))
 		return 0;
+	n->pos = pos;
 	if (prev)
 		prev->rec_len = (uint16_t)(prev->rec_len + de->rec_len);
 	else
@@ -226,12 +296,15 @@ static int visit_remove(struct ext2_inode *dir, struct buffer_head *bh,
 
 int ext2_dir_remove(struct ext2_inode *dir, const char *name, size_t len)
 {
-	struct dir_name n = { name, len, 0, 0 };
-	int r = ext2_dir_walk(dir, 0, visit_remove, &n);
+	struct dir_name n = { name, len, 0, 0, 0 };
+	int r = ext2_dir_named(dir, &n, visit_remove);
 
 	if (r < 0)
 		return r;
-	return r ? ext2_write_inode(dir) : -ENOENT;
+	if (!r)
+		return -ENOENT;
+	ext2_dix_removed(dir, name, len, n.pos);
+	return ext2_write_inode(dir);
 }
 
 static int visit_set(struct ext2_inode *dir, struct buffer_head *bh,
@@ -251,8 +324,8 @@ static int visit_set(struct ext2_inode *dir, struct buffer_head *bh,
 int ext2_dir_set(struct ext2_inode *dir, const char *name, size_t len,
 		 uint32_t ino, unsigned int mode)
 {
-	struct dir_name n = { name, len, ino, ext2_ftype(mode) };
-	int r = ext2_dir_walk(dir, 0, visit_set, &n);
+	struct dir_name n = { name, len, ino, ext2_ftype(mode), 0 };
+	int r = ext2_dir_named(dir, &n, visit_set);
 
 	if (r < 0)
 		return r;
@@ -273,7 +346,7 @@ static int visit_empty(struct ext2_inode *dir, struct buffer_head *bh,
 
 int ext2_dir_empty(struct ext2_inode *dir)
 {
-	int r = ext2_dir_walk(dir, 0, visit_empty, NULL);
+	int r = ext2_dir_walk(dir, 0, UINT64_MAX, visit_empty, NULL);
 
 	return r < 0 ? r : !r;
 }
@@ -281,8 +354,8 @@ int ext2_dir_empty(struct ext2_inode *dir)
 int ext2_dir_init(struct ext2_inode *dir, uint32_t parent)
 {
 	struct ext2_fs *fs = dir->fs;
-	struct dir_name dot = { ".", 1, dir->ino, EXT2_FT_DIR };
-	struct dir_name dotdot = { "..", 2, parent, EXT2_FT_DIR };
+	struct dir_name dot = { ".", 1, dir->ino, EXT2_FT_DIR, 0 };
+	struct dir_name dotdot = { "..", 2, parent, EXT2_FT_DIR, 0 };
 	struct buffer_head *bh;
 	struct ext2_dirent *de;
 	uint32_t b;
@@ -345,7 +418,7 @@ int ext2_readdir(struct ext2_inode *dir, uint64_t *cookie,
 
 	if (!ext2_isdir(dir))
 		return -ENOTDIR;
-	r = ext2_dir_walk(dir, *cookie, visit_readdir, &rc);
+	r = ext2_dir_walk(dir, *cookie, UINT64_MAX, visit_readdir, &rc);
 	if (r < 0)
 		return r;
 	if (!r)

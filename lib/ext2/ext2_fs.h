@@ -140,6 +140,8 @@ _Static_assert(sizeof(struct ext2_dinode) == 128, "inode size");
 
 #define EXT2_DIRENT_LEN(n)	(((n) + 8 + 3) & ~3u)
 
+#define EXT2_IHASH	512	/* buckets of in-memory inodes */
+
 struct ext2_fs {
 	struct blkdev *dev;
 	struct ext2_super sb;		/* in-memory copy, written on change */
@@ -151,14 +153,25 @@ struct ext2_fs {
 	uint64_t max_lblk;		/* first logical block not mappable */
 	bool read_only, filetype;
 	struct list_head inodes;	/* in-memory inodes */
+	struct list_head ihash[EXT2_IHASH];	/* the same, by number */
+	/* Directory search counters (tests and debugging): blocks the
+	 * linear walk visited; index builds, probes of an entry through
+	 * the index, lookups the index answered "absent" without a block. */
+	unsigned long dir_blocks_walked;
+	unsigned long dix_builds, dix_probes, dix_hits;
 };
+
+struct ext2_dix;
 
 struct ext2_inode {
 	struct ext2_fs *fs;
 	uint32_t ino;
 	unsigned int refs;
 	struct list_head node;		/* fs->inodes */
+	struct list_head hnode;		/* fs->ihash[] */
 	uint32_t goal;			/* next block to try allocating */
+	struct ext2_dix *dix;		/* directory index (dir_index.c) */
+	uint32_t dix_skip;		/* size in blocks it could not be built */
 	struct ext2_dinode d;
 };
 
@@ -197,6 +210,13 @@ long ext2_write_data(struct ext2_inode *ip, uint64_t off, const void *buf,
 		     size_t len);
 
 /* dir.c */
+typedef int (*dir_visit_t)(struct ext2_inode *dir, struct buffer_head *bh,
+			   struct ext2_dirent *de, struct ext2_dirent *prev,
+			   uint64_t pos, void *ctx);
+int ext2_dir_walk(struct ext2_inode *dir, uint64_t start, uint64_t end_lblk,
+		  dir_visit_t visit, void *ctx);
+bool ext2_dirent_ok(struct ext2_inode *dir, const struct ext2_dirent *de,
+		    uint32_t off);
 long ext2_dir_find(struct ext2_inode *dir, const char *name, size_t len);
 int ext2_dir_add(struct ext2_inode *dir, const char *name, size_t len,
 		 uint32_t ino, unsigned int mode);
@@ -206,6 +226,39 @@ int ext2_dir_set(struct ext2_inode *dir, const char *name, size_t len,
 int ext2_dir_empty(struct ext2_inode *dir);
 int ext2_dir_init(struct ext2_inode *dir, uint32_t parent);
 unsigned int ext2_ftype(unsigned int mode);
+
+/* dir_index.c: the in-memory index of a directory of more than
+ * EXT2_DIX_MIN_BLOCKS blocks. prepare: 1 indexed, 0 search linearly,
+ * -errno (corruption seen while building). lookup: 1 found (*ino, *pos),
+ * 0 absent, -EAGAIN index dropped (search linearly), -errno. room: the
+ * first block with a gap of 'need' bytes, -ENOSPC none. */
+#define EXT2_DIX_MIN_BLOCKS	4
+#ifdef CONFIG_LIBEXT2_DIR_INDEX
+int ext2_dix_prepare(struct ext2_inode *dir);
+int ext2_dix_lookup(struct ext2_inode *dir, const char *name, size_t len,
+		    uint32_t *ino, uint64_t *pos);
+long ext2_dix_room(struct ext2_inode *dir, uint32_t need);
+void ext2_dix_added(struct ext2_inode *dir, const char *name, size_t len,
+		    uint64_t pos);
+void ext2_dix_removed(struct ext2_inode *dir, const char *name, size_t len,
+		      uint64_t pos);
+void ext2_dix_drop(struct ext2_inode *dir);
+int ext2_dix_check(struct ext2_inode *dir);
+size_t ext2_dix_bytes(void);
+extern size_t ext2_dix_cap;
+#else
+static inline int ext2_dix_prepare(struct ext2_inode *dir) { return 0; }
+static inline int ext2_dix_lookup(struct ext2_inode *dir, const char *name,
+				  size_t len, uint32_t *ino, uint64_t *pos)
+{ return -EAGAIN; }
+static inline long ext2_dix_room(struct ext2_inode *dir, uint32_t need)
+{ return -ENOSPC; }
+static inline void ext2_dix_added(struct ext2_inode *dir, const char *name,
+				  size_t len, uint64_t pos) {}
+static inline void ext2_dix_removed(struct ext2_inode *dir, const char *name,
+				    size_t len, uint64_t pos) {}
+static inline void ext2_dix_drop(struct ext2_inode *dir) {}
+#endif
 
 static inline bool ext2_isdir(const struct ext2_inode *ip)
 {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * ext2 inodes: the in-memory handle (reference counted, one per inode
- * number), its copy of the on-disk inode, the block map (direct, single-,
- * double- and triple-indirect), truncation, and stat.
+ * number, found through a hash of EXT2_IHASH buckets), its copy of the
+ * on-disk inode, the block map (direct, single-, double- and
+ * triple-indirect), truncation, and stat.
  *
  * Interface: ext2_iget / ext2_iput / ext2_ino / ext2_stat from
  * <pith/ext2.h>; for this folder ext2_write_inode, ext2_new_inode_mem,
@@ -51,11 +52,16 @@ int ext2_write_inode(struct ext2_inode *ip)
 	return 0;
 }
 
+static struct list_head *ext2_ibucket(struct ext2_fs *fs, uint32_t ino)
+{
+	return &fs->ihash[ino % EXT2_IHASH];
+}
+
 static struct ext2_inode *ext2_icache_find(struct ext2_fs *fs, uint32_t ino)
 {
 	struct ext2_inode *ip;
 
-	list_for_each_entry(ip, &fs->inodes, node)
+	list_for_each_entry(ip, ext2_ibucket(fs, ino), hnode)
 		if (ip->ino == ino)
 			return ip;
 	return NULL;
@@ -105,6 +111,7 @@ struct ext2_inode *ext2_iget(struct ext2_fs *fs, uint32_t ino)
 	ip->ino = ino;
 	ip->refs = 1;
 	list_add(&ip->node, &fs->inodes);
+	list_add(&ip->hnode, ext2_ibucket(fs, ino));
 	return ip;
 }
 
@@ -134,6 +141,7 @@ struct ext2_inode *ext2_new_inode_mem(struct ext2_fs *fs, uint32_t ino,
 	ip->d.i_atime = ip->d.i_ctime = ip->d.i_mtime = now;
 	ip->d.i_generation = now ^ (ino * 2654435761u);
 	list_add(&ip->node, &fs->inodes);
+	list_add(&ip->hnode, ext2_ibucket(fs, ino));
 	return ip;
 }
 
@@ -205,7 +213,9 @@ void ext2_iput(struct ext2_inode *ip)
 		return;
 	if (!ip->d.i_links_count && !ip->fs->read_only)
 		ext2_evict(ip);
+	ext2_dix_drop(ip);
 	list_del(&ip->node);
+	list_del(&ip->hnode);
 	kfree(ip);
 }
 

@@ -318,6 +318,8 @@ struct ext2_fs *ext2_mount(struct blkdev *dev, unsigned int flags)
 		return ERR_PTR(-ENOMEM);
 	fs->dev = dev;
 	INIT_LIST_HEAD(&fs->inodes);
+	for (int i = 0; i < EXT2_IHASH; i++)
+		INIT_LIST_HEAD(&fs->ihash[i]);
 	err = ext2_read_sb(dev, &fs->sb);
 	if (!err)
 		err = ext2_check_geometry(fs) ?: ext2_check_features(fs, flags);

@@ -22,6 +22,10 @@
 #include <stdarg.h>
 #include <sys/wait.h>
 #include <time.h>
+/* The directory index is on, as in the default configuration. */
+#ifndef CONFIG_LIBEXT2_DIR_INDEX
+#define CONFIG_LIBEXT2_DIR_INDEX 1
+#endif
 #include "../../../blk/tests/host/blk_host.h"
 #include "../../../core/vsnprintf.c"
 #include "../../super.c"
@@ -30,6 +34,7 @@
 #include "../../bmap.c"
 #include "../../file.c"
 #include "../../dir.c"
+#include "../../dir_index.c"
 #include "../../namei.c"
 #include "../../rename.c"
 

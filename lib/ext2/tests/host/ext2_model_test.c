@@ -4,7 +4,11 @@
  * (create, write, truncate, unlink, mkdir, rmdir, rename, link) on Pith's
  * ext2 and on a plain directory tree in /tmp; every result (errno
  * included) must agree, the trees must hold the same names, types, link
- * counts and bytes, and e2fsck -fn must pass at the end.
+ * counts and bytes, and e2fsck -fn must pass at the end. "/big" starts
+ * with 500 long names and draws from 1,000, so it passes the directory
+ * index threshold (dir_index.c) and sees many adds, removes and renames;
+ * it is held open all along (as the VFS would) so its index lives, and
+ * the index is compared with a fresh linear scan every 250 steps.
  */
 #include "hosttest.h"
 #include <dirent.h>
@@ -17,12 +21,25 @@
 
 #include "ext2_paths.h"
 
-static const char *const dirs[] = { "", "/a", "/b", "/a/c" };
+static const char *const dirs[] = { "", "/a", "/b", "/a/c", "/big", "/big" };
 static const char *const names[] = { "f0", "f1", "f2", "a", "b", "c" };
+
+#define BIG_NAMES	1000
+
+static void big_name(char *buf, size_t size, int i)
+{
+	snprintf(buf, size, "/big/a-rather-long-directory-entry-%04d%.*s", i,
+		 i % 13, "-------------");
+}
 
 static void rand_path(char *buf, size_t size)
 {
-	snprintf(buf, size, "%s/%s", dirs[rand() % 4], names[rand() % 6]);
+	int d = rand() % 6;
+
+	if (!strcmp(dirs[d], "/big"))
+		big_name(buf, size, rand() % BIG_NAMES);
+	else
+		snprintf(buf, size, "%s/%s", dirs[d], names[rand() % 6]);
 }
 
 static long host_ret(int r)
@@ -46,7 +63,7 @@ static long host_write(const char *hp, off_t off, const void *buf, size_t len)
 static void step(struct ext2_fs *fs, int i)
 {
 	static char buf[20000];
-	char p[64], q[64], hp[128], hq[128];
+	char p[96], q[96], hp[160], hq[160];
 	long a, b, ino;
 	off_t off = rand() % (300 * 1024);
 	size_t len = (size_t)(rand() % (int)sizeof(buf));
@@ -116,7 +133,7 @@ static void compare_tree(struct ext2_fs *fs, const char *rel)
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' || !strcmp(de->d_name, "lost+found"))
 			continue;
-		snprintf(child, sizeof(child), "%.40s/%.200s", rel, de->d_name);
+		snprintf(child, sizeof(child), "%.100s/%.150s", rel, de->d_name);
 		snprintf(hp, sizeof(hp), HOST "%s", child);
 		lstat(hp, &st);
 		ip = ext2_iget(fs, (uint32_t)path_lookup(fs, child));
@@ -149,18 +166,37 @@ static void run_model(int bs, int isz, unsigned int seed)
 {
 	struct blkdev *dev;
 	struct ext2_fs *fs;
+	struct ext2_inode *big;
 
 	ASSERT_EQ(mkimg(IMG, bs, isz, 32 * 1024, NULL), 0);
 	ASSERT_EQ(sh("rm -rf " HOST " && mkdir " HOST), 0);
 	fs = mount_img(IMG, &dev);
 	ASSERT_FALSE(IS_ERR(fs));
+	ASSERT_TRUE(p_mkdir(fs, "/big") > 0);
+	ASSERT_EQ(mkdir(HOST "/big", 0755), 0);
+	big = ext2_iget(fs, (uint32_t)path_lookup(fs, "/big"));
+	ASSERT_FALSE(IS_ERR(big));
+	for (int i = 0; i < BIG_NAMES; i += 2) {
+		char p[96], hp[160];
+
+		big_name(p, sizeof(p), i);
+		snprintf(hp, sizeof(hp), HOST "%s", p);
+		ASSERT_TRUE(p_create(fs, p) > 0);
+		ASSERT_EQ(close(open(hp, O_CREAT | O_EXCL | O_WRONLY, 0644)), 0);
+	}
 	srand(seed);
 	for (int i = 0; i < 3000; i++) {
 		step(fs, i);
+		if (i % 250 == 249)
+			EXPECT_EQ(ext2_dix_check(big), 0);
 		if (i % 500 == 499)
 			compare_tree(fs, "");
 	}
 	compare_tree(fs, "");
+	EXPECT_EQ(ext2_dix_check(big), 0);
+	EXPECT_EQ(fs->dix_builds, 1ul);	/* built once, never dropped */
+	printf("    # /big: %llu bytes, index builds %lu, probes %lu, absent %lu\n", (unsigned long long)ext2_isize(big), fs->dix_builds, fs->dix_probes, fs->dix_hits);
+	ext2_iput(big);
 	EXPECT_EQ(umount_img(fs, dev), 0);
 	EXPECT_TRUE(fsck_ok(IMG));
 	fs = mount_img(IMG, &dev);
