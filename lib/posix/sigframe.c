@@ -111,11 +111,14 @@ static bool range_ok(uintptr_t lo, uintptr_t hi, bool write)
 	for (uintptr_t p = lo & PAGE_MASK; p < hi; p += PAGE_SIZE) {
 		if (write ? paging_is_writable(p) : paging_is_mapped(p))
 			continue;
+#ifdef CONFIG_LIBMM_LAZY_ANON
 		/* Not backed yet (lib/mm's lazy regions, e.g. a malloc'd
 		 * alternate stack): back it now, as touching it would. */
-		if (paging_is_mapped(p) ||
-		    !vm_handle_fault(p, write ? VM_WRITE : VM_READ))
-			return false;
+		if (!paging_is_mapped(p) &&
+		    vm_handle_fault(p, write ? VM_WRITE : VM_READ))
+			continue;
+#endif
+		return false;
 	}
 	return true;
 }
