@@ -658,10 +658,32 @@ unsigned long bcache_shrink(unsigned long want_bytes)
 	return bcache_evict(want_bytes, false);
 }
 
+static bool (*reclaim_trylock)(void);
+static void (*reclaim_unlock)(void);
+
+void bcache_set_reclaim_lock(bool (*trylock)(void), void (*unlock)(void))
+{
+	reclaim_trylock = trylock;
+	reclaim_unlock = unlock;
+}
+
+/*
+ * lib/mm calls this from whatever thread is allocating. The cache's
+ * lists belong to the holder of the cache lock: when another thread holds
+ * it, or the allocating thread itself does (an allocation inside an ext2
+ * call, in the middle of changing them), nothing is given back this time.
+ */
 static unsigned long bcache_reclaim(struct lowmem_hook *h, unsigned long want,
 				    gfp_t gfp)
 {
-	return bcache_shrink(want * PAGE_SIZE) / PAGE_SIZE;
+	unsigned long got;
+
+	if (reclaim_trylock && !reclaim_trylock())
+		return 0;
+	got = bcache_shrink(want * PAGE_SIZE) / PAGE_SIZE;
+	if (reclaim_unlock)
+		reclaim_unlock();
+	return got;
 }
 
 void bcache_get_stats(struct bcache_stats *st)

@@ -70,6 +70,11 @@ void blk_cache_unlock(void)
 	mutex_unlock(&blk_mutex);
 }
 
+static bool blk_cache_trylock(void)
+{
+	return mutex_trylock(&blk_mutex);
+}
+
 static uint64_t blk_clock(void)
 {
 	return ktime_get_ns();
@@ -109,6 +114,7 @@ static int blk_sys_init(void)
 	blk_set_clock(blk_clock);
 	blk_set_wait_hook(blk_sys_wait);
 	blk_set_wake_hook(blk_sys_wake);
+	bcache_set_reclaim_lock(blk_cache_trylock, blk_cache_unlock);
 	shutdown_hook_add(&blk_shutdown_hook);
 	return 0;
 }

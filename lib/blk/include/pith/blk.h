@@ -151,6 +151,9 @@ int blk_rw(struct blkdev *dev, enum blk_op op, uint64_t lba, uint32_t n,
 int blk_flush(struct blkdev *dev);
 void blk_set_wait_hook(void (*wait)(struct blk_req *req));
 void blk_set_wake_hook(void (*wake)(struct blk_req *req));
+/* How the low-memory hook takes the cache: trylock() true means held
+ * until unlock(); false, and the hook gives nothing back this time. */
+void bcache_set_reclaim_lock(bool (*trylock)(void), void (*unlock)(void));
 void blk_cache_lock(void);
 void blk_cache_unlock(void);
 int blk_sync_all(void);
