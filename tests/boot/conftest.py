@@ -97,3 +97,27 @@ class Background:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+# tests/boot/netpeer.py, the host side of the network-namespace tests,
+# run inside ns (tools/netns.py): it prints "ready" once listening.
+NETPEER = os.path.join(ROOT, "tests", "boot", "netpeer.py")
+
+
+def start_peer(ns, *args):
+    import sys
+    p = ns.popen([sys.executable, NETPEER] + list(args),
+                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    line = p.stdout.readline()
+    if line.strip() != "ready":
+        p.kill()
+        p.wait()
+        raise RuntimeError("netpeer %s did not start: %r" % (args[0], line))
+    return p
+
+
+def stop(p):
+    """End a peer (or any Popen) and return what it printed."""
+    if p.poll() is None:
+        p.kill()
+    return p.communicate()[0]

@@ -20,12 +20,11 @@ import sys
 
 import pytest
 
-from conftest import ROOT, build
+from conftest import ROOT, build, start_peer, stop
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import netns  # noqa: E402
 
-PEER = os.path.join(ROOT, "tests", "boot", "netpeer.py")
 NAME = "made-up.pith.test"
 HOSTS_NAME = "hostside.pith.test"       # apps/nettool/rootfs/etc/hosts
 NET = "netdev.ip=10.0.2.15/24 netdev.gw=10.0.2.2"
@@ -34,20 +33,6 @@ _why = netns.available()
 pytestmark = pytest.mark.skipif(_why is not None, reason=str(_why))
 
 
-def start_peer(ns, *args):
-    p = ns.popen([sys.executable, PEER] + list(args), stdout=subprocess.PIPE,
-                 stderr=subprocess.STDOUT, text=True)
-    if p.stdout.readline().strip() != "ready":
-        p.kill()
-        p.wait()
-        raise RuntimeError("netpeer %s did not start" % args[0])
-    return p
-
-
-def stop(p):
-    if p.poll() is None:
-        p.kill()
-    return p.communicate()[0]
 
 
 def boot_in(ns, image, append, initrd=True):

@@ -19,12 +19,11 @@ import sys
 
 import pytest
 
-from conftest import ROOT, Background, build
+from conftest import NETPEER, ROOT, Background, build, start_peer, stop
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import netns  # noqa: E402
 
-PEER = os.path.join(ROOT, "tests", "boot", "netpeer.py")
 NET = "netdev.ip=10.0.2.15/24 netdev.gw=10.0.2.2"
 LINKLOCAL = "fe80::5054:ff:fe12:3456"     # from QEMU's default MAC
 
@@ -32,20 +31,6 @@ _why = netns.available()
 pytestmark = pytest.mark.skipif(_why is not None, reason=str(_why))
 
 
-def start_peer(ns, *args):
-    p = ns.popen([sys.executable, PEER] + list(args), stdout=subprocess.PIPE,
-                 stderr=subprocess.STDOUT, text=True)
-    if p.stdout.readline().strip() != "ready":
-        p.kill()
-        p.wait()
-        raise RuntimeError("netpeer %s did not start" % args[0])
-    return p
-
-
-def stop(p):
-    if p.poll() is None:
-        p.kill()
-    return p.communicate()[0]
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +91,7 @@ def tap_guest(nettool):
 
 
 def check(ns, kind, addr, n):
-    r = ns.run([sys.executable, PEER, "check", kind, addr, "7", str(n)],
+    r = ns.run([sys.executable, NETPEER, "check", kind, addr, "7", str(n)],
                capture_output=True, text=True, timeout=120)
     return r.stdout.strip() + r.stderr.strip()
 

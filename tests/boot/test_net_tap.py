@@ -13,17 +13,15 @@ its checksum stays in software). Skips only when namespaces with a tap
 cannot be made here (not root, no /dev/net/tun)."""
 
 import os
-import subprocess
 import sys
 
 import pytest
 
-from conftest import ROOT, Background, build
+from conftest import NETPEER, ROOT, Background, build, start_peer, stop
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import netns  # noqa: E402
 
-PEER = os.path.join(ROOT, "tests", "boot", "netpeer.py")
 BOOT_TIMEOUT = 120
 GUEST_CMDS = ["tcp", "10.0.2.2", "9000", "300000",
               "udp", "10.0.2.2", "9000", "1200",
@@ -32,24 +30,6 @@ GUEST_CMDS = ["tcp", "10.0.2.2", "9000", "300000",
 
 _why = netns.available()
 pytestmark = pytest.mark.skipif(_why is not None, reason=str(_why))
-
-
-def start_peer(ns, *args):
-    """netpeer.py inside the namespace; returns once it is ready."""
-    p = ns.popen([sys.executable, PEER] + list(args), stdout=subprocess.PIPE,
-                 stderr=subprocess.STDOUT, text=True)
-    line = p.stdout.readline()
-    if line.strip() != "ready":
-        p.kill()
-        p.wait()
-        raise RuntimeError("netpeer did not start: %r" % line)
-    return p
-
-
-def stop(p):
-    if p.poll() is None:
-        p.kill()
-    p.wait()
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +59,7 @@ def guest(request, nettool):
 
 
 def check(ns, kind, n):
-    r = ns.run([sys.executable, PEER, "check", kind, "10.0.2.15", "7",
+    r = ns.run([sys.executable, NETPEER, "check", kind, "10.0.2.15", "7",
                 str(n)], capture_output=True, text=True, timeout=120)
     return r.stdout.strip() + r.stderr.strip()
 
