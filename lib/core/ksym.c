@@ -1,45 +1,53 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Symbol lookup in the table that tools/symtab writes into the image
- * (sorted by address; see <pith/ksym.h>).
+ * Symbol lookup in the table that tools/symtab writes into the image.
+ *
+ * Entries are 8 bytes, strictly ascending: a 32-bit offset from ksym_base
+ * and a name offset into ksym_names. An entry's function runs up to the
+ * next entry; entries with name offset 0 (the empty name) mark gaps, code
+ * that no function symbol covers, and a nonempty table ends with one.
+ * See <pith/ksym.h> and tools/symtab.c.
  */
 #include <pith/ksym.h>
 #include <pith/printk.h>
 #include <pith/string.h>
 
 struct ksym {
-	uint64_t addr;
-	uint32_t size;
-	uint32_t name;
+	uint32_t addr;		/* minus ksym_base */
+	uint32_t name;		/* into ksym_names; 0: a gap */
 };
 
+extern const uint64_t ksym_base;
 extern const uint64_t ksym_count;
 extern const struct ksym ksym_table[];
 extern const char ksym_names[];
 
 const char *ksym_lookup(uintptr_t addr, uintptr_t *offset, uintptr_t *size)
 {
-	uint64_t lo = 0, hi = ksym_count;
+	uint64_t lo = 0, hi = ksym_count, rel;
+
+	if (addr < ksym_base)
+		return NULL;
+	rel = addr - ksym_base;
 
 	/* The last entry whose address is <= addr. */
 	while (lo < hi) {
 		uint64_t mid = (lo + hi) / 2;
 
-		if (ksym_table[mid].addr <= addr)
+		if (ksym_table[mid].addr <= rel)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (!lo)
+	/* NOTE: the last entry is a gap, so a function always has a next. */
+	if (!lo || lo == ksym_count || !ksym_table[lo - 1].name)
 		return NULL;
 	const struct ksym *s = &ksym_table[lo - 1];
 
-	if (addr >= s->addr + s->size)
-		return NULL;
 	if (offset)
-		*offset = addr - s->addr;
+		*offset = rel - s->addr;
 	if (size)
-		*size = s->size;
+		*size = s[1].addr - s->addr;
 	return &ksym_names[s->name];
 }
 
@@ -70,7 +78,8 @@ void ksym_format_ret(uintptr_t addr, char *buf, size_t len)
 uintptr_t ksym_address(const char *name)
 {
 	for (uint64_t i = 0; i < ksym_count; i++)
-		if (!kstrcmp(&ksym_names[ksym_table[i].name], name))
-			return ksym_table[i].addr;
+		if (ksym_table[i].name &&
+		    !kstrcmp(&ksym_names[ksym_table[i].name], name))
+			return ksym_base + ksym_table[i].addr;
 	return 0;
 }
