@@ -153,6 +153,10 @@ def lib_sizes(tool, app):
     return parse_imgsize(sh([tool, b + ".dbg", b + ".map"]))
 
 
+ICOUNT = ["-icount", "shift=0"]
+ICOUNT_RUNS = 3
+
+
 def build_linux():
     """bench/linux/build.sh; returns (folder, None) or (None, reason)."""
     r = subprocess.run([os.path.join(ROOT, "bench/linux/build.sh"), "-q"],
@@ -218,6 +222,7 @@ def main():
     ap.add_argument("--no-mem", action="store_true")
     ap.add_argument("--no-wrk", action="store_true")
     ap.add_argument("--no-linux", action="store_true")
+    ap.add_argument("--no-disk", action="store_true")
     a = ap.parse_args()
     accel, _ = pithrun.detect_accel()
     started = time.time()
@@ -281,6 +286,35 @@ def main():
                 times[(t.name, m)].append(s)
                 cons[(t.name, m)].append(c)
         log("bench: run %d/%d done" % (i + 1, a.runs))
+
+    # --- in-guest work counted in instructions (-icount) -----------------
+    # With -icount shift=0 the guest's clocks advance 1 ns per executed
+    # instruction (and at real speed while it idles): the in-guest
+    # figures become instruction counts, the same on any host, and
+    # translation and host load drop out. A proxy for hardware KVM,
+    # which adds the cost of exits to the hypervisor.
+    icount = {}
+    for t in [x for x in (pith, linux) if x]:
+        it = serve.Target(t.name, t.image, initrd=t.initrd, append=t.append,
+                          replace_append=t.replace_append,
+                          guest_port=t.guest_port, expect=t.expect,
+                          timeout=t.timeout, listen_mark=t.listen_mark,
+                          qemu_extra=ICOUNT)
+        for m in machines:
+            figs = []
+            for _ in range(ICOUNT_RUNS):
+                s, c, err = serve.boot_to_serve(it, m, "tcg")
+                if s is None:
+                    log("bench: %s on %s with -icount failed: %s" %
+                        (t.name, m, err))
+                    break
+                figs.append(c)
+            icount[(t.name, m)] = figs
+    log("bench: -icount runs done")
+
+    def icmed(name, m, key):
+        return serve.median([c[key] for c in icount.get((name, m), [])
+                             if c.get(key) is not None])
 
     def med(name, m):
         return serve.median(times.get((name, m), []))
@@ -419,6 +453,27 @@ def main():
             " | ".join("%.2f s" % x if x else "-" for x in
                        [cmed(linux.name, m, "linux_init_s")
                         for m in machines])))
+    if icount:
+        out += ["", "Counted in instructions: the same boots under TCG with "
+                "`%s` (guest clocks advance 1 ns per executed instruction, "
+                "so 1 us is about 1000 instructions; idle time passes at "
+                "real speed), median of %d boots. Host speed, load and "
+                "QEMU's translation drop out; hardware KVM adds the cost "
+                "of exits." % (" ".join(ICOUNT), ICOUNT_RUNS), "",
+                "| system | " + " | ".join(machines) + " |",
+                "|---|" + "---|" * len(machines)]
+        if pith:
+            out.append("| %s: entry to first listen() | %s |" % (
+                pith.name, " | ".join(
+                    "%d us" % icmed(pith.name, m, "listen_us")
+                    if icmed(pith.name, m, "listen_us") else "-"
+                    for m in machines)))
+        if linux:
+            out.append("| linux microVM: uptime when init execs httpd "
+                       "| %s |" % " | ".join(
+                           "%.3f s" % icmed(linux.name, m, "linux_init_s")
+                           if icmed(linux.name, m, "linux_init_s") else "-"
+                           for m in machines))
 
     if mem:
         out += ["", "## Least guest memory that serves (microvm)", "",
@@ -476,8 +531,9 @@ def main():
         out += ["| %s | %d | %d | %d | %d |" % r for r in rows_[:-1]]
         out.append("| **total** | **%d** | **%d** | %d | %d |" % total[1:])
 
-    log("bench: disk figures (bench/disk.py, %d runs)" % min(a.runs, 5))
-    out += disk.section(min(a.runs, 5), a.no_linux)
+    if not a.no_disk:
+        log("bench: disk figures (bench/disk.py, %d runs)" % min(a.runs, 5))
+        out += disk.section(min(a.runs, 5), a.no_linux)
 
     out += ["", "Chart: %s." % ("bench/results/boot-to-serve.png"
                                 if not chart_err else

@@ -58,7 +58,7 @@ class Target:
 
     def __init__(self, name, image, kind="http", initrd=None, append=None,
                  replace_append=None, guest_port=80, expect=b"HTTP/1.1 ",
-                 timeout=60, listen_mark="httpd: serving"):
+                 timeout=60, listen_mark="httpd: serving", qemu_extra=()):
         self.name = name
         self.image = image
         self.kind = kind
@@ -69,6 +69,7 @@ class Target:
         self.expect = expect
         self.timeout = timeout
         self.listen_mark = listen_mark
+        self.qemu_extra = list(qemu_extra)  # appended to QEMU's argv
 
 
 def free_port():
@@ -92,7 +93,7 @@ def command(target, machine, accel, port, mem="128M"):
     if target.replace_append is not None:
         i = cmd.index("-append")
         cmd[i + 1] = target.replace_append
-    return cmd
+    return cmd + target.qemu_extra
 
 
 def parse_console(lines):
